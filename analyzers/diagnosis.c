@@ -1,0 +1,308 @@
+/*
+ * diagnosis: diagnoses, their evidence, and the bounded table that holds them.
+ * See diagnosis.h.
+ */
+#include "analyzers/diagnosis.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/template.h"
+
+struct lm_diag_table {
+	struct lm_diagnosis **buckets;
+	size_t n_buckets, size;
+	unsigned keys_per_rule;
+	unsigned *per_rule;                   /* keys held per rule */
+	struct lm_diagnosis **lru_head, **lru_tail; /* per rule; head = most recent */
+	struct lm_diagnosis *fired_head, *fired_tail;
+	uint64_t evicted;
+	struct lm_buf key; /* lookup scratch: a key is copied only for a new diagnosis */
+};
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= UINT64_C(1099511628211);
+	}
+	return h;
+}
+
+#define FNV_OFFSET UINT64_C(14695981039346656037)
+
+static void evidence_set(struct lm_evidence *e, const struct lm_event *ev)
+{
+	size_t n = ev->line_len < LM_EVIDENCE_TEXT_MAX ? ev->line_len : LM_EVIDENCE_TEXT_MAX;
+	lm_buf_reset(&e->text);
+	lm_buf_append(&e->text, ev->line, n);
+	e->cut = n < ev->line_len || ev->truncated;
+	e->time = ev->time;
+	e->source = ev->source_name;
+	e->line_no = ev->line_no;
+}
+
+static void evidence_move(struct lm_evidence *to, struct lm_evidence *from)
+{
+	struct lm_buf t = to->text;
+	*to = *from;
+	from->text = t; /* swap buffers: both stay owned */
+}
+
+void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev)
+{
+	evidence_set(&d->latest[d->latest_next], ev);
+	d->latest_next = (d->latest_next + 1) % LM_EVIDENCE_LATEST;
+	if (d->n_latest < LM_EVIDENCE_LATEST)
+		d->n_latest++;
+}
+
+/* Index of the k-th oldest line of the latest ring. */
+static unsigned latest_at(const struct lm_diagnosis *d, unsigned k)
+{
+	return (d->latest_next + LM_EVIDENCE_LATEST - d->n_latest + k) % LM_EVIDENCE_LATEST;
+}
+
+void lm_diagnosis_fire(struct lm_diagnosis *d, lm_time_t first_seen, uint64_t count)
+{
+	d->n_first = 0;
+	for (unsigned k = 0; k < d->n_latest && d->n_first < LM_EVIDENCE_FIRST; k++)
+		evidence_move(&d->first[d->n_first++], &d->latest[latest_at(d, k)]);
+	d->n_latest = 0;
+	d->latest_next = 0;
+	d->status = LM_STATUS_FIRING;
+	d->first_seen = first_seen;
+	d->count = count;
+	uint64_t h = fnv1a(FNV_OFFSET, d->rule->id, strlen(d->rule->id) + 1);
+	h = fnv1a(h, d->key, strlen(d->key) + 1);
+	h = fnv1a(h, &first_seen, sizeof(first_seen));
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 16; i++)
+		d->incident[i] = hex[(h >> (60 - 4 * i)) & 0xf];
+	d->incident[16] = '\0';
+}
+
+unsigned lm_diagnosis_evidence(const struct lm_diagnosis *d,
+			       const struct lm_evidence **out, unsigned max)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < d->n_first && n < max; i++)
+		out[n++] = &d->first[i];
+	for (unsigned k = 0; k < d->n_latest && n < max; k++)
+		out[n++] = &d->latest[latest_at(d, k)];
+	return n;
+}
+
+void lm_diagnosis_render(const struct lm_diagnosis *d, unsigned step, struct lm_buf *out)
+{
+	const struct lm_fields *sets[] = { &d->fields, &d->key_fields };
+	lm_template_render(out, d->rule->remediation[step].run, sets, 2);
+}
+
+static void diagnosis_free(struct lm_diagnosis *d)
+{
+	free(d->key);
+	lm_fields_fini(&d->key_fields);
+	lm_fields_fini(&d->fields);
+	for (unsigned i = 0; i < LM_EVIDENCE_FIRST; i++)
+		lm_buf_fini(&d->first[i].text);
+	for (unsigned i = 0; i < LM_EVIDENCE_LATEST; i++)
+		lm_buf_fini(&d->latest[i].text);
+	free(d->trigger);
+	free(d);
+}
+
+struct lm_diag_table *lm_diag_table_new(unsigned n_rules, unsigned keys_per_rule)
+{
+	struct lm_diag_table *t = lm_xcalloc(1, sizeof(*t));
+	t->n_buckets = 1024;
+	t->buckets = lm_xcalloc(t->n_buckets, sizeof(*t->buckets));
+	t->keys_per_rule = keys_per_rule ? keys_per_rule : LM_KEYS_PER_RULE_DEFAULT;
+	t->per_rule = lm_xcalloc(n_rules ? n_rules : 1, sizeof(*t->per_rule));
+	t->lru_head = lm_xcalloc(n_rules ? n_rules : 1, sizeof(*t->lru_head));
+	t->lru_tail = lm_xcalloc(n_rules ? n_rules : 1, sizeof(*t->lru_tail));
+	lm_buf_init(&t->key);
+	return t;
+}
+
+void lm_diag_table_free(struct lm_diag_table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n_buckets; i++) {
+		struct lm_diagnosis *d = t->buckets[i];
+		while (d) {
+			struct lm_diagnosis *next = d->hash_next;
+			diagnosis_free(d);
+			d = next;
+		}
+	}
+	free(t->buckets);
+	lm_buf_fini(&t->key);
+	free(t->per_rule);
+	free(t->lru_head);
+	free(t->lru_tail);
+	free(t);
+}
+
+static size_t bucket_of(const struct lm_diag_table *t, unsigned rule, const char *key)
+{
+	uint64_t h = fnv1a(FNV_OFFSET, &rule, sizeof(rule));
+	return (size_t)(fnv1a(h, key, strlen(key)) & (t->n_buckets - 1));
+}
+
+static void grow(struct lm_diag_table *t)
+{
+	size_t old_n = t->n_buckets;
+	struct lm_diagnosis **old = t->buckets;
+	t->n_buckets *= 2;
+	t->buckets = lm_xcalloc(t->n_buckets, sizeof(*t->buckets));
+	for (size_t i = 0; i < old_n; i++) {
+		struct lm_diagnosis *d = old[i];
+		while (d) {
+			struct lm_diagnosis *next = d->hash_next;
+			size_t b = bucket_of(t, d->rule->index, d->key);
+			d->hash_next = t->buckets[b];
+			t->buckets[b] = d;
+			d = next;
+		}
+	}
+	free(old);
+}
+
+static void lru_unlink(struct lm_diag_table *t, struct lm_diagnosis *d)
+{
+	unsigned r = d->rule->index;
+	if (d->lru_prev)
+		d->lru_prev->lru_next = d->lru_next;
+	else
+		t->lru_head[r] = d->lru_next;
+	if (d->lru_next)
+		d->lru_next->lru_prev = d->lru_prev;
+	else
+		t->lru_tail[r] = d->lru_prev;
+	d->lru_prev = d->lru_next = NULL;
+}
+
+static void lru_push_front(struct lm_diag_table *t, struct lm_diagnosis *d)
+{
+	unsigned r = d->rule->index;
+	d->lru_prev = NULL;
+	d->lru_next = t->lru_head[r];
+	if (t->lru_head[r])
+		t->lru_head[r]->lru_prev = d;
+	t->lru_head[r] = d;
+	if (!t->lru_tail[r])
+		t->lru_tail[r] = d;
+}
+
+void lm_diag_table_touch(struct lm_diag_table *t, struct lm_diagnosis *d)
+{
+	if (t->lru_head[d->rule->index] == d)
+		return;
+	lru_unlink(t, d);
+	lru_push_front(t, d);
+}
+
+static void remove_diag(struct lm_diag_table *t, struct lm_diagnosis *d)
+{
+	struct lm_diagnosis **pp = &t->buckets[bucket_of(t, d->rule->index, d->key)];
+	while (*pp != d)
+		pp = &(*pp)->hash_next;
+	*pp = d->hash_next;
+	lru_unlink(t, d);
+	if (d->status == LM_STATUS_FIRING) {
+		if (d->fired_prev)
+			d->fired_prev->fired_next = d->fired_next;
+		else
+			t->fired_head = d->fired_next;
+		if (d->fired_next)
+			d->fired_next->fired_prev = d->fired_prev;
+		else
+			t->fired_tail = d->fired_prev;
+	}
+	t->per_rule[d->rule->index]--;
+	t->size--;
+	diagnosis_free(d);
+}
+
+static const char *make_key(struct lm_buf *b, const struct lm_fields *key_fields)
+{
+	lm_buf_reset(b);
+	lm_buf_putc(b, '\0'); /* an empty key is a valid key */
+	b->len = 0;
+	for (unsigned i = 0; i < key_fields->count; i++) {
+		struct lm_str k = lm_fields_key(key_fields, i), v = lm_fields_val(key_fields, i);
+		if (i)
+			lm_buf_putc(b, '\x1f');
+		lm_buf_append(b, k.p, k.n);
+		lm_buf_putc(b, '=');
+		lm_buf_append(b, v.p, v.n);
+	}
+	return b->data;
+}
+
+struct lm_diagnosis *lm_diag_table_get(struct lm_diag_table *t, const struct lm_rule *rule,
+				       const struct lm_fields *key_fields, bool *created,
+				       void (*evict_cb)(void *arg, struct lm_diagnosis *d),
+				       void *arg)
+{
+	const char *key = make_key(&t->key, key_fields);
+	size_t b = bucket_of(t, rule->index, key);
+	for (struct lm_diagnosis *d = t->buckets[b]; d; d = d->hash_next)
+		if (d->rule == rule && strcmp(d->key, key) == 0) {
+			*created = false;
+			lm_diag_table_touch(t, d);
+			return d;
+		}
+	if (t->per_rule[rule->index] >= t->keys_per_rule) {
+		struct lm_diagnosis *old = t->lru_tail[rule->index];
+		if (evict_cb)
+			evict_cb(arg, old);
+		remove_diag(t, old);
+		t->evicted++;
+	}
+	if (t->size >= t->n_buckets) {
+		grow(t);
+		b = bucket_of(t, rule->index, key);
+	}
+	struct lm_diagnosis *d = lm_xcalloc(1, sizeof(*d));
+	d->rule = rule;
+	d->key = lm_xstrndup(key, t->key.len);
+	lm_fields_init(&d->key_fields);
+	lm_fields_copy(&d->key_fields, key_fields);
+	lm_fields_init(&d->fields);
+	for (unsigned i = 0; i < LM_EVIDENCE_FIRST; i++)
+		lm_buf_init(&d->first[i].text);
+	for (unsigned i = 0; i < LM_EVIDENCE_LATEST; i++)
+		lm_buf_init(&d->latest[i].text);
+	d->hash_next = t->buckets[b];
+	t->buckets[b] = d;
+	lru_push_front(t, d);
+	t->per_rule[rule->index]++;
+	t->size++;
+	*created = true;
+	return d;
+}
+
+void lm_diag_table_fired(struct lm_diag_table *t, struct lm_diagnosis *d)
+{
+	d->fired_next = NULL;
+	d->fired_prev = t->fired_tail;
+	if (t->fired_tail)
+		t->fired_tail->fired_next = d;
+	else
+		t->fired_head = d;
+	t->fired_tail = d;
+}
+
+struct lm_diagnosis *lm_diag_table_first_fired(const struct lm_diag_table *t)
+{
+	return t->fired_head;
+}
+
+uint64_t lm_diag_table_evicted(const struct lm_diag_table *t)
+{
+	return t->evicted;
+}

@@ -1,0 +1,89 @@
+/*
+ * diagnosis: a rule's finding for one group key, and the table that holds them.
+ *
+ * A diagnosis is created by the first match of its rule and key, fires when
+ * its trigger says so, and from then on counts matches and keeps evidence:
+ * the lines that made it fire and the latest few, each cut to a bounded
+ * length.  The table bounds the keys per rule: when full, the least recently
+ * matched key is evicted (counted) after its last update was handed out.
+ * The table owns its diagnoses; outputs borrow them for one call.
+ */
+#ifndef LM_DIAGNOSIS_H
+#define LM_DIAGNOSIS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/event.h"
+#include "rules/rule.h"
+
+#define LM_EVIDENCE_FIRST 3
+#define LM_EVIDENCE_LATEST 3
+#define LM_EVIDENCE_TEXT_MAX 1024
+#define LM_KEYS_PER_RULE_DEFAULT 10000
+
+struct lm_evidence {
+	lm_time_t time;
+	const char *source; /* a source name; sources outlive the table */
+	uint64_t line_no;
+	struct lm_buf text;
+	bool cut; /* text was longer than LM_EVIDENCE_TEXT_MAX */
+};
+
+enum lm_status {
+	LM_STATUS_PENDING, /* matched, trigger not satisfied yet */
+	LM_STATUS_FIRING,
+};
+
+struct lm_diagnosis {
+	const struct lm_rule *rule;
+	char *key;               /* "field=value" pairs joined by '\x1f': identity */
+	struct lm_fields key_fields;
+	struct lm_fields fields; /* the latest match's event fields and captures */
+	enum lm_status status;
+	lm_time_t first_seen, last_seen;
+	uint64_t count;          /* matches since the window that made it fire */
+	uint64_t emitted_count;  /* count when last handed to the outputs */
+	char incident[17];
+	void *trigger;           /* the trigger's per-key state */
+	struct lm_evidence first[LM_EVIDENCE_FIRST];
+	unsigned n_first;
+	struct lm_evidence latest[LM_EVIDENCE_LATEST]; /* a ring */
+	unsigned n_latest, latest_next;
+	/* table links */
+	struct lm_diagnosis *hash_next;
+	struct lm_diagnosis *lru_prev, *lru_next;
+	struct lm_diagnosis *fired_prev, *fired_next;
+};
+
+/* The evidence of d in time order: first lines, then the latest ones. */
+unsigned lm_diagnosis_evidence(const struct lm_diagnosis *d,
+			       const struct lm_evidence **out, unsigned max);
+/* Appends remediation step i's command rendered with d's fields. */
+void lm_diagnosis_render(const struct lm_diagnosis *d, unsigned step, struct lm_buf *out);
+
+struct lm_diag_table;
+
+struct lm_diag_table *lm_diag_table_new(unsigned n_rules, unsigned keys_per_rule);
+void lm_diag_table_free(struct lm_diag_table *t);
+/* The diagnosis of rule and key, created (pending) if new; *created tells.
+ * May evict the rule's least recently used key: evict_cb sees it first. */
+struct lm_diagnosis *lm_diag_table_get(struct lm_diag_table *t, const struct lm_rule *rule,
+				       const struct lm_fields *key_fields, bool *created,
+				       void (*evict_cb)(void *arg, struct lm_diagnosis *d),
+				       void *arg);
+/* Mark d as most recently used. */
+void lm_diag_table_touch(struct lm_diag_table *t, struct lm_diagnosis *d);
+/* d started firing: it joins the list of fired diagnoses (firing order). */
+void lm_diag_table_fired(struct lm_diag_table *t, struct lm_diagnosis *d);
+/* Fired diagnoses, in the order they fired. */
+struct lm_diagnosis *lm_diag_table_first_fired(const struct lm_diag_table *t);
+uint64_t lm_diag_table_evicted(const struct lm_diag_table *t);
+
+/* Record a match's line as evidence. */
+void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev);
+/* The pending evidence becomes the lines that made d fire. */
+void lm_diagnosis_fire(struct lm_diagnosis *d, lm_time_t first_seen, uint64_t count);
+
+#endif

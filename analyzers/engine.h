@@ -1,0 +1,46 @@
+/*
+ * engine: what happens to each event after decoding.
+ *
+ * Runs every rule over the event, builds each hit's group key from its
+ * captures and the event's fields, feeds the rule's trigger, and hands
+ * diagnoses to the outputs when they fire; or, in --matches mode, writes one
+ * line per event that hit.  Keeps the counters the summary reports.
+ * Single-threaded; the event is borrowed for one call.
+ */
+#ifndef LM_ENGINE_H
+#define LM_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "analyzers/diagnosis.h"
+#include "core/event.h"
+#include "outputs/output.h"
+#include "rules/matcher.h"
+#include "rules/rule.h"
+
+struct lm_engine_stats {
+	uint64_t events;
+	uint64_t matched_events;
+	uint64_t *rule_matches;              /* per rule */
+	uint64_t fired[LM_SEV_NEVER];        /* diagnoses fired per severity */
+	uint64_t evicted;
+	bool any_fired;
+	enum lm_severity worst;              /* highest severity fired */
+};
+
+struct lm_engine;
+
+struct lm_engine *lm_engine_new(const struct lm_ruleset *rs, struct lm_matcher *matcher,
+				struct lm_output *outputs, unsigned n_outputs,
+				struct lm_matches_writer *matches, unsigned keys_per_rule);
+void lm_engine_free(struct lm_engine *e);
+void lm_engine_event(struct lm_engine *e, const struct lm_event *ev);
+/* End of input: diagnoses that gathered matches since they were last handed
+ * out are handed out once more, in the order they fired. */
+void lm_engine_finish(struct lm_engine *e);
+const struct lm_engine_stats *lm_engine_stats(const struct lm_engine *e);
+/* Fired diagnoses in firing order, for the summary. */
+const struct lm_diagnosis *lm_engine_first_fired(const struct lm_engine *e);
+
+#endif

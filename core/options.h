@@ -1,0 +1,38 @@
+/*
+ * options: the command line, parsed into one struct.  Knows nothing of what
+ * the options do; main and run act on them.
+ */
+#ifndef LM_OPTIONS_H
+#define LM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "rules/rule.h"
+
+enum lm_color { LM_COLOR_AUTO, LM_COLOR_ALWAYS, LM_COLOR_NEVER };
+
+struct lm_options {
+	const char *format;   /* --format, NULL: detect */
+	size_t max_line;
+	size_t read_size;
+	const char **rules;   /* --rules, in order */
+	unsigned n_rules;
+	unsigned max_keys;
+	const char *output;   /* "text" or "json" */
+	bool matches;
+	enum lm_color color;
+	bool quiet;
+	enum lm_severity fail_on;
+	char **inputs;        /* files; none means stdin */
+	unsigned n_inputs;
+	bool help, version;
+};
+
+/* Returns 0, or 2 after printing a usage error. */
+int lm_options_parse(struct lm_options *o, int argc, char **argv);
+void lm_options_fini(struct lm_options *o);
+void lm_options_usage(FILE *out);
+
+#endif

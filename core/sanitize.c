@@ -1,0 +1,77 @@
+/*
+ * sanitize: terminal-safe and UTF-8-valid copies of log text.  See sanitize.h.
+ */
+#include "core/sanitize.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if the byte there does
+ * not start one.  Rejects overlong forms, surrogates and values past U+10FFFF. */
+static size_t utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	size_t len;
+	uint32_t min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xc2 && c <= 0xdf) {
+		len = 2, min = 0x80, *cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3, min = 0x800, *cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4, min = 0x10000, *cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+	}
+	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static bool is_control(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+}
+
+void lm_sanitize_terminal(struct lm_buf *out, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_len(u + i, n - i, &cp);
+		if (len == 0 || is_control(cp)) {
+			size_t bad = len ? len : 1;
+			for (size_t k = 0; k < bad; k++)
+				lm_buf_printf(out, "\\x%02x", u[i + k]);
+			i += bad;
+			continue;
+		}
+		lm_buf_append(out, s + i, len);
+		i += len;
+	}
+}
+
+void lm_sanitize_utf8(struct lm_buf *out, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_len(u + i, n - i, &cp);
+		if (len == 0) {
+			lm_buf_append(out, "\xef\xbf\xbd", 3);
+			i++;
+			continue;
+		}
+		lm_buf_append(out, s + i, len);
+		i += len;
+	}
+}

@@ -1,0 +1,20 @@
+/*
+ * sanitize: log text made safe for the medium it is shown in.
+ *
+ * Log lines carry whatever a program (or an attacker) wrote: escape sequences
+ * that would rewrite a terminal, NUL bytes, invalid UTF-8.  Terminal text gets
+ * every control character (C0, DEL, C1) and every invalid byte as a visible
+ * \xHH; JSON text gets invalid bytes replaced by U+FFFD (the JSON encoder
+ * escapes control characters itself).
+ */
+#ifndef LM_SANITIZE_H
+#define LM_SANITIZE_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+
+void lm_sanitize_terminal(struct lm_buf *out, const char *s, size_t n);
+void lm_sanitize_utf8(struct lm_buf *out, const char *s, size_t n);
+
+#endif

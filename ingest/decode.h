@@ -1,0 +1,116 @@
+/*
+ * decode: peels log wrappers off a line and turns it into an event.
+ *
+ * Each format is a decoder (a static const table of callbacks, listed in
+ * decode.c): CRI, Docker json-file and other JSON, kubectl --prefix and
+ * --timestamps, logfmt, plain text.  The format is detected per line unless
+ * forced.  A wrapper hands back its inner line, which is decoded again (a JSON
+ * application log inside Docker json-file inside a kubectl prefix), up to
+ * LM_DECODE_DEPTH levels.
+ *
+ * A decode context belongs to one source: it keeps the partial lines that CRI
+ * and Docker split, and reusable buffers, so decoding allocates nothing once
+ * warm.  It must not keep pointers into the caller's line across calls.
+ */
+#ifndef LM_DECODE_H
+#define LM_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/event.h"
+
+#define LM_DECODE_DEPTH 4
+
+enum lm_decode_status {
+	LM_DECODE_DONE,    /* the line is final: text and line are set */
+	LM_DECODE_INNER,   /* a wrapper: decode res->inner again */
+	LM_DECODE_PARTIAL, /* kept for joining with the next line: no event yet */
+};
+
+struct lm_decode_ctx;
+
+struct lm_decode_result {
+	struct lm_str inner; /* LM_DECODE_INNER */
+	struct lm_str line;  /* LM_DECODE_DONE: the record, for people */
+	struct lm_str text;  /* LM_DECODE_DONE: what rules match */
+};
+
+struct lm_decoder {
+	const char *name;
+	/* Whether the line looks like this format (cheap; used for detection). */
+	bool (*detect)(const char *s, size_t n);
+	enum lm_decode_status (*decode)(struct lm_decode_ctx *ctx, unsigned depth,
+					const char *s, size_t n,
+					struct lm_decode_result *res);
+};
+
+struct lm_json_parser; /* private to decode_json.c */
+
+struct lm_decode_ctx {
+	const struct lm_decoder *forced; /* --format, applied to the outer layer */
+	struct lm_fields *fields;        /* filled for the current record */
+	lm_time_t time;                  /* current record's time, if has_time */
+	bool has_time;
+	lm_time_t ref;                   /* latest known time, for year-less formats */
+	struct lm_buf scratch[LM_DECODE_DEPTH]; /* one per layer: unescaped inner lines */
+	struct lm_buf text;              /* rule text built from structured records */
+	struct lm_buf partial;           /* CRI P / Docker split lines being joined */
+	lm_time_t partial_time;
+	bool partial_has_time;
+	const struct lm_decoder *partial_owner;
+	struct lm_json_parser *json;
+	/* malformed records seen (decoded as plain text instead) */
+	uint64_t errors;
+	uint64_t first_error_line; /* set by the caller's line counter when errors becomes 1 */
+	char error_msg[160];       /* the first malformed record's problem */
+	size_t error_column;
+};
+
+void lm_decode_ctx_init(struct lm_decode_ctx *ctx, struct lm_fields *fields,
+			const struct lm_decoder *forced);
+void lm_decode_ctx_fini(struct lm_decode_ctx *ctx);
+
+/* Decode one physical line into ev (text, line, time, fields).  Returns false
+ * when the line was kept as a partial record and no event is ready.  ev->time
+ * is set only if the record carried a time (ev->has_time). */
+bool lm_decode_line(struct lm_decode_ctx *ctx, const char *s, size_t n, struct lm_event *ev);
+
+/* Join what is left of a partial record at end of input; false if none. */
+bool lm_decode_flush(struct lm_decode_ctx *ctx, struct lm_event *ev);
+
+/* By name ("cri", "docker", "json", "kubectl", "logfmt", "plain"), or NULL. */
+const struct lm_decoder *lm_decoder_find(const char *name);
+/* A comma-separated list of decoder names, for --help and errors. */
+const char *lm_decoder_names(void);
+
+/* Helpers the decoders share. */
+void lm_decode_set_time(struct lm_decode_ctx *ctx, lm_time_t t);
+void lm_decode_error(struct lm_decode_ctx *ctx, size_t column, const char *msg);
+/* Build ctx->text from a structured record: its message, then every other
+ * string value, separated by spaces. is_string marks string-valued fields. */
+struct lm_str lm_decode_structured_text(struct lm_decode_ctx *ctx, int msg_field,
+					uint64_t is_string);
+/* Start or continue a joined record; returns the joined line when final. */
+void lm_decode_partial_add(struct lm_decode_ctx *ctx, const struct lm_decoder *owner,
+			   const char *s, size_t n);
+
+/* The decoders, for the registry in decode.c and for unit tests. */
+extern const struct lm_decoder lm_decoder_cri;
+extern const struct lm_decoder lm_decoder_json;
+extern const struct lm_decoder lm_decoder_kubectl;
+extern const struct lm_decoder lm_decoder_logfmt;
+extern const struct lm_decoder lm_decoder_plain;
+
+/* JSON parser lifetime, used by decode.c only. */
+struct lm_json_parser *lm_json_parser_new(void);
+void lm_json_parser_free(struct lm_json_parser *p);
+
+/* Kubernetes names from a container log path
+ * (/var/log/containers/POD_NAMESPACE_CONTAINER-ID.log or
+ * /var/log/pods/NAMESPACE_POD_UID/CONTAINER/N.log) added to fields. */
+bool lm_decode_k8s_path(const char *path, struct lm_fields *fields);
+
+#endif

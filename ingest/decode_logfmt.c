@@ -1,0 +1,155 @@
+/*
+ * decode_logfmt: key=value records as Go's logfmt, logrus and Heroku write
+ * them: `time=2025-03-11T10:00:00Z level=error msg="dial tcp: i/o timeout"`.
+ * Values may be double-quoted with backslash escapes.  Every pair becomes a
+ * field; the rule text is the message followed by the other values, as for
+ * JSON.  A line is logfmt only when it starts with a pair and at least two
+ * thirds of its words are pairs, so prose with one "a=b" in it stays plain.
+ */
+#include "ingest/decode.h"
+
+#include <string.h>
+
+#include "ingest/timestamp.h"
+
+static bool key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.' || c == '-' || c == '@';
+}
+
+struct pair {
+	struct lm_str key, val;
+	bool quoted;
+};
+
+/* Scan one "key=value" or bare word at s[*i]; false at end of line. */
+static bool next_token(const char *s, size_t n, size_t *i, struct pair *pr, bool *is_pair)
+{
+	while (*i < n && s[*i] == ' ')
+		(*i)++;
+	if (*i >= n)
+		return false;
+	size_t k = *i;
+	while (*i < n && key_char(s[*i]))
+		(*i)++;
+	*is_pair = *i > k && *i < n && s[*i] == '=';
+	pr->key = (struct lm_str){ s + k, *i - k };
+	pr->quoted = false;
+	if (!*is_pair) {
+		while (*i < n && s[*i] != ' ')
+			(*i)++;
+		return true;
+	}
+	(*i)++;
+	if (*i < n && s[*i] == '"') {
+		size_t v = ++(*i);
+		while (*i < n && s[*i] != '"')
+			*i += (s[*i] == '\\' && *i + 1 < n) ? 2 : 1;
+		pr->val = (struct lm_str){ s + v, (*i < n ? *i : n) - v };
+		pr->quoted = true;
+		if (*i < n)
+			(*i)++;
+	} else {
+		size_t v = *i;
+		while (*i < n && s[*i] != ' ')
+			(*i)++;
+		pr->val = (struct lm_str){ s + v, *i - v };
+	}
+	return true;
+}
+
+static bool logfmt_detect(const char *s, size_t n)
+{
+	size_t i = 0, pairs = 0, words = 0;
+	struct pair pr;
+	bool is_pair;
+	while (next_token(s, n, &i, &pr, &is_pair)) {
+		if (words == 0 && !is_pair)
+			return false;
+		words++;
+		pairs += is_pair;
+		if (words == 16)
+			break;
+	}
+	return pairs >= 2 && pairs * 3 >= words * 2;
+}
+
+static void unescape(struct lm_buf *b, struct lm_str v)
+{
+	for (size_t i = 0; i < v.n; i++) {
+		char c = v.p[i];
+		if (c == '\\' && i + 1 < v.n) {
+			c = v.p[++i];
+			if (c == 'n')
+				c = '\n';
+			else if (c == 't')
+				c = '\t';
+		}
+		lm_buf_putc(b, c);
+	}
+}
+
+static bool is_key(struct lm_str k, const char *const *names)
+{
+	for (; *names; names++)
+		if (lm_str_eq(k, *names))
+			return true;
+	return false;
+}
+
+static const char *const msg_keys[] = { "msg", "message", NULL };
+static const char *const time_keys[] = { "time", "ts", "timestamp", "t", NULL };
+static const char *const level_keys[] = { "level", "lvl", "severity", NULL };
+
+static enum lm_decode_status logfmt_decode(struct lm_decode_ctx *ctx, unsigned depth,
+					   const char *s, size_t n,
+					   struct lm_decode_result *res)
+{
+	struct lm_fields *fs = ctx->fields;
+	struct lm_buf *vals = &ctx->scratch[depth];
+	uint64_t is_string = 0;
+	int msg = -1;
+	size_t i = 0;
+	struct pair pr;
+	bool is_pair;
+
+	lm_buf_reset(vals);
+	while (next_token(s, n, &i, &pr, &is_pair)) {
+		if (!is_pair)
+			continue;
+		unsigned before = fs->count;
+		if (pr.quoted) {
+			size_t off = vals->len;
+			unescape(vals, pr.val);
+			/* vals may move while growing: add the field from the final bytes. */
+			lm_fields_set(fs, pr.key.p, pr.key.n, vals->data + off, vals->len - off);
+		} else {
+			lm_fields_set(fs, pr.key.p, pr.key.n, pr.val.p, pr.val.n);
+		}
+		if (fs->count == before || fs->count > 64)
+			continue; /* replaced or refused: no new index */
+		unsigned idx = fs->count - 1;
+		struct lm_str v = lm_fields_val(fs, idx);
+		lm_time_t t;
+		if (is_key(pr.key, time_keys) && lm_time_parse_value(v.p, v.n, ctx->ref, &t)) {
+			lm_decode_set_time(ctx, t);
+		} else if (is_key(pr.key, level_keys)) {
+			if (!lm_str_eq(pr.key, "level"))
+				lm_fields_set(fs, "level", 5, v.p, v.n);
+		} else if (msg < 0 && is_key(pr.key, msg_keys)) {
+			msg = (int)idx;
+		} else {
+			is_string |= UINT64_C(1) << idx;
+		}
+	}
+	res->line = (struct lm_str){ s, n };
+	res->text = lm_decode_structured_text(ctx, msg, is_string);
+	return LM_DECODE_DONE;
+}
+
+const struct lm_decoder lm_decoder_logfmt = {
+	.name = "logfmt",
+	.detect = logfmt_detect,
+	.decode = logfmt_decode,
+};

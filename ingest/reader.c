@@ -1,0 +1,116 @@
+/*
+ * reader: block reads and line framing.  See reader.h.
+ *
+ * The buffer holds max_line + read_size bytes, so a full line always fits
+ * beside one more read.  Data is moved to the front only when a line does not
+ * fit behind it, which happens once per buffer's worth of input.
+ */
+#include "ingest/reader.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void lm_reader_init(struct lm_reader *r, int fd, size_t read_size, size_t max_line)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->read_size = read_size ? read_size : LM_READ_SIZE_DEFAULT;
+	r->max_line = max_line ? max_line : LM_MAX_LINE_DEFAULT;
+	r->cap = r->max_line + r->read_size;
+	r->buf = lm_xmalloc(r->cap);
+}
+
+void lm_reader_fini(struct lm_reader *r)
+{
+	if (!r)
+		return;
+	free(r->buf);
+	r->buf = NULL;
+}
+
+/* Read once into the free space; returns bytes read, 0 at EOF, or -errno. */
+static long fill(struct lm_reader *r)
+{
+	if (r->cap - r->end < r->read_size) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	for (;;) {
+		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		if (n >= 0) {
+			r->end += (size_t)n;
+			r->bytes += (uint64_t)n;
+			if (n == 0)
+				r->eof = true;
+			return (long)n;
+		}
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+static struct lm_str take(struct lm_reader *r, size_t len, size_t consumed)
+{
+	struct lm_str s = { r->buf + r->start, len };
+	if (len && s.p[len - 1] == '\r')
+		s.n--;
+	r->start += consumed;
+	r->scan = 0;
+	r->line_no++;
+	return s;
+}
+
+int lm_reader_next(struct lm_reader *r, struct lm_str *line, bool *cut)
+{
+	*cut = false;
+	for (;;) {
+		size_t avail = r->end - r->start;
+		char *nl = memchr(r->buf + r->start + r->scan, '\n', avail - r->scan);
+		if (r->skipping) {
+			/* Drop the remainder of a cut line, up to and including its newline. */
+			if (nl) {
+				r->start = (size_t)(nl - r->buf) + 1;
+				r->skipping = false;
+			} else {
+				r->start = r->end;
+			}
+			r->scan = 0;
+			if (nl)
+				continue;
+		} else if (nl) {
+			size_t len = (size_t)(nl - (r->buf + r->start));
+			if (len <= r->max_line) {
+				*line = take(r, len, len + 1);
+				return 1;
+			}
+			*line = take(r, r->max_line, len + 1);
+			*cut = true;
+			r->truncated++;
+			return 1;
+		} else if (avail >= r->max_line) {
+			*line = take(r, r->max_line, r->max_line);
+			*cut = true;
+			r->truncated++;
+			r->skipping = true;
+			return 1;
+		} else {
+			r->scan = avail;
+			if (r->eof) {
+				if (avail == 0)
+					return 0;
+				*line = take(r, avail, avail);
+				return 1;
+			}
+		}
+		if (r->eof) {
+			r->start = r->end = r->scan = 0;
+			return 0;
+		}
+		long n = fill(r);
+		if (n < 0)
+			return (int)n;
+	}
+}

@@ -1,0 +1,120 @@
+/*
+ * source: files and stdin as event sequences.  See source.h.
+ */
+#include "ingest/source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+
+int lm_source_open(struct lm_source *src, const char *path, unsigned index,
+		   const struct lm_source_opts *opts)
+{
+	memset(src, 0, sizeof(*src));
+	int fd = 0;
+	if (strcmp(path, "-") != 0) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	}
+	src->name = lm_xstrdup(path);
+	src->index = index;
+	lm_reader_init(&src->reader, fd, opts->read_size, opts->max_line);
+	lm_fields_init(&src->fields);
+	lm_fields_init(&src->path_fields);
+	lm_decode_k8s_path(path, &src->path_fields);
+	lm_decode_ctx_init(&src->dec, &src->fields, opts->format);
+	src->ev.fields = &src->fields;
+	src->ev.source_name = src->name;
+	src->ev.source_index = index;
+	return 0;
+}
+
+void lm_source_close(struct lm_source *src)
+{
+	if (!src || !src->name)
+		return;
+	if (src->reader.fd > 0)
+		close(src->reader.fd);
+	lm_reader_fini(&src->reader);
+	lm_decode_ctx_fini(&src->dec);
+	lm_fields_fini(&src->fields);
+	lm_fields_fini(&src->path_fields);
+	free(src->name);
+	src->name = NULL;
+}
+
+static void report_problems(struct lm_source *src, uint64_t line_no)
+{
+	if (src->ev.truncated && !src->reported_cut) {
+		src->reported_cut = true;
+		lm_log_warn("%s:%llu: line longer than %zu bytes, cut there (further cut lines are counted in the summary)",
+			    src->name, (unsigned long long)line_no, src->reader.max_line);
+	}
+	if (src->dec.errors && !src->reported_decode) {
+		src->reported_decode = true;
+		lm_log_warn("%s:%llu:%zu: malformed record (%s); read as plain text (further ones are counted in the summary)",
+			    src->name, (unsigned long long)line_no, src->dec.error_column,
+			    src->dec.error_msg);
+	}
+}
+
+static void stamp(struct lm_source *src)
+{
+	struct lm_event *ev = &src->ev;
+	if (ev->has_time) {
+		src->last_time = ev->time;
+		src->have_time = true;
+	} else if (src->have_time) {
+		ev->time = src->last_time;
+	} else {
+		ev->time = lm_clock_wall();
+	}
+	src->events++;
+}
+
+static void start_record(struct lm_source *src)
+{
+	lm_fields_copy(&src->fields, &src->path_fields);
+	if (!src->dec.ref)
+		src->dec.ref = src->have_time ? src->last_time : lm_clock_wall();
+}
+
+int lm_source_next(struct lm_source *src)
+{
+	struct lm_str line;
+	bool cut;
+	uint64_t first_line = 0;
+	while (!src->eof) {
+		int r = lm_reader_next(&src->reader, &line, &cut);
+		if (r <= 0) {
+			src->eof = true;
+			src->error = r;
+			break;
+		}
+		/* A joined record starts at the line of its first piece. */
+		if (src->dec.partial.len == 0)
+			first_line = src->reader.line_no;
+		start_record(src);
+		src->ev.truncated = cut;
+		if (!lm_decode_line(&src->dec, line.p, line.n, &src->ev))
+			continue;
+		src->ev.line_no = first_line ? first_line : src->reader.line_no;
+		report_problems(src, src->reader.line_no);
+		stamp(src);
+		return 1;
+	}
+	start_record(src);
+	if (lm_decode_flush(&src->dec, &src->ev)) {
+		src->ev.line_no = first_line ? first_line : src->reader.line_no;
+		src->ev.truncated = false;
+		stamp(src);
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,229 @@
+/*
+ * json: diagnoses and --matches lines as JSON, one object per line.
+ * The only output that uses yajl's generator.  The schema is documented in
+ * docs/json.md; keys are written in a fixed order so the same input gives
+ * byte-identical output.  Log text is made valid UTF-8 first; yajl escapes
+ * control characters.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+#include "core/sanitize.h"
+#include "ingest/timestamp.h"
+#include "outputs/output.h"
+
+struct json_out {
+	FILE *out;
+	yajl_gen g;
+	struct lm_buf tmp;  /* sanitised strings */
+	struct lm_buf cmd;  /* rendered commands */
+};
+
+static struct json_out *json_new(FILE *out)
+{
+	struct json_out *j = lm_xcalloc(1, sizeof(*j));
+	j->out = out;
+	j->g = yajl_gen_alloc(NULL);
+	lm_buf_init(&j->tmp);
+	lm_buf_init(&j->cmd);
+	return j;
+}
+
+static void json_free(struct json_out *j)
+{
+	if (!j)
+		return;
+	yajl_gen_free(j->g);
+	lm_buf_fini(&j->tmp);
+	lm_buf_fini(&j->cmd);
+	free(j);
+}
+
+static void str(struct json_out *j, const char *s, size_t n)
+{
+	lm_buf_reset(&j->tmp);
+	lm_sanitize_utf8(&j->tmp, s, n);
+	yajl_gen_string(j->g, (const unsigned char *)(j->tmp.data ? j->tmp.data : ""), j->tmp.len);
+}
+
+static void cstr(struct json_out *j, const char *s)
+{
+	str(j, s, strlen(s));
+}
+
+static void key(struct json_out *j, const char *k)
+{
+	yajl_gen_string(j->g, (const unsigned char *)k, strlen(k));
+}
+
+static void kv(struct json_out *j, const char *k, const char *v)
+{
+	key(j, k);
+	if (v)
+		cstr(j, v);
+	else
+		yajl_gen_null(j->g);
+}
+
+static void time_value(struct json_out *j, lm_time_t t)
+{
+	char buf[40];
+	lm_time_format(t, buf, sizeof(buf));
+	cstr(j, buf);
+}
+
+static void fields_object(struct json_out *j, const struct lm_fields *fs)
+{
+	yajl_gen_map_open(j->g);
+	for (unsigned i = 0; i < fs->count; i++) {
+		struct lm_str k = lm_fields_key(fs, i), v = lm_fields_val(fs, i);
+		str(j, k.p, k.n);
+		str(j, v.p, v.n);
+	}
+	yajl_gen_map_close(j->g);
+}
+
+static void flush_line(struct json_out *j)
+{
+	const unsigned char *buf;
+	size_t len;
+	yajl_gen_get_buf(j->g, &buf, &len);
+	fwrite(buf, 1, len, j->out);
+	fputc('\n', j->out);
+	fflush(j->out);
+	yajl_gen_clear(j->g);
+	yajl_gen_reset(j->g, NULL);
+}
+
+static void evidence_array(struct json_out *j, const struct lm_diagnosis *d)
+{
+	const struct lm_evidence *ev[LM_EVIDENCE_FIRST + LM_EVIDENCE_LATEST];
+	unsigned n = lm_diagnosis_evidence(d, ev, LM_EVIDENCE_FIRST + LM_EVIDENCE_LATEST);
+	yajl_gen_array_open(j->g);
+	for (unsigned i = 0; i < n; i++) {
+		yajl_gen_map_open(j->g);
+		key(j, "time");
+		time_value(j, ev[i]->time);
+		kv(j, "source", ev[i]->source);
+		key(j, "line");
+		yajl_gen_integer(j->g, (long long)ev[i]->line_no);
+		key(j, "text");
+		str(j, ev[i]->text.data ? ev[i]->text.data : "", ev[i]->text.len);
+		key(j, "cut");
+		yajl_gen_bool(j->g, ev[i]->cut);
+		yajl_gen_map_close(j->g);
+	}
+	yajl_gen_array_close(j->g);
+}
+
+static void remediation_array(struct json_out *j, const struct lm_diagnosis *d)
+{
+	const struct lm_rule *r = d->rule;
+	yajl_gen_array_open(j->g);
+	for (unsigned i = 0; i < r->n_remediation; i++) {
+		yajl_gen_map_open(j->g);
+		kv(j, "title", r->remediation[i].title);
+		key(j, "run");
+		if (r->remediation[i].run) {
+			lm_buf_reset(&j->cmd);
+			lm_diagnosis_render(d, i, &j->cmd);
+			str(j, j->cmd.data, j->cmd.len);
+		} else {
+			yajl_gen_null(j->g);
+		}
+		yajl_gen_map_close(j->g);
+	}
+	yajl_gen_array_close(j->g);
+}
+
+static void json_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_emit kind)
+{
+	struct json_out *j = state;
+	const struct lm_rule *r = d->rule;
+	(void)kind; /* both are the diagnosis as it stands; the last one per incident has the totals */
+	yajl_gen_map_open(j->g);
+	kv(j, "type", "diagnosis");
+	kv(j, "status", "firing");
+	kv(j, "rule", r->id);
+	kv(j, "title", r->title);
+	kv(j, "severity", lm_severity_name(r->severity));
+	kv(j, "layer", r->layer);
+	key(j, "escalation");
+	yajl_gen_integer(j->g, r->escalation);
+	key(j, "key");
+	fields_object(j, &d->key_fields);
+	key(j, "first_seen");
+	time_value(j, d->first_seen);
+	key(j, "last_seen");
+	time_value(j, d->last_seen);
+	key(j, "count");
+	yajl_gen_integer(j->g, (long long)d->count);
+	key(j, "evidence");
+	evidence_array(j, d);
+	key(j, "fields");
+	fields_object(j, &d->fields);
+	key(j, "causes");
+	yajl_gen_array_open(j->g);
+	for (unsigned i = 0; i < r->n_causes; i++)
+		cstr(j, r->causes[i]);
+	yajl_gen_array_close(j->g);
+	key(j, "remediation");
+	remediation_array(j, d);
+	kv(j, "verify", r->verify);
+	kv(j, "runbook", r->runbook);
+	kv(j, "incident", d->incident);
+	yajl_gen_map_close(j->g);
+	flush_line(j);
+}
+
+static void *json_init(FILE *out, bool color)
+{
+	(void)color;
+	return json_new(out);
+}
+
+static void json_fini(void *state)
+{
+	json_free(state);
+}
+
+const struct lm_output_ops lm_output_json = {
+	.name = "json",
+	.init = json_init,
+	.diagnosis = json_diagnosis,
+	.fini = json_fini,
+};
+
+struct lm_matches_writer {
+	struct json_out j;
+};
+
+struct lm_matches_writer *lm_matches_writer_new(FILE *out)
+{
+	return (struct lm_matches_writer *)json_new(out);
+}
+
+void lm_matches_writer_free(struct lm_matches_writer *w)
+{
+	json_free((struct json_out *)w);
+}
+
+void lm_matches_write(struct lm_matches_writer *w, const char *source, uint64_t line,
+		      const char *const *rule_ids, unsigned n_rules, const struct lm_fields *fields)
+{
+	struct json_out *j = (struct json_out *)w;
+	yajl_gen_map_open(j->g);
+	kv(j, "source", source);
+	key(j, "line");
+	yajl_gen_integer(j->g, (long long)line);
+	key(j, "rules");
+	yajl_gen_array_open(j->g);
+	for (unsigned i = 0; i < n_rules; i++)
+		cstr(j, rule_ids[i]);
+	yajl_gen_array_close(j->g);
+	key(j, "fields");
+	fields_object(j, fields);
+	yajl_gen_map_close(j->g);
+	flush_line(j);
+}

@@ -1,0 +1,78 @@
+/*
+ * summary: the end-of-input report on stderr.  See summary.h.
+ */
+#include "outputs/summary.h"
+
+#include <string.h>
+
+#include "core/sanitize.h"
+#include "ingest/timestamp.h"
+
+static void fired_line(FILE *out, const struct lm_diagnosis *d, struct lm_buf *b)
+{
+	char a[40], z[40];
+	lm_time_format(d->first_seen, a, sizeof(a));
+	lm_time_format(d->last_seen, z, sizeof(z));
+	lm_buf_reset(b);
+	for (unsigned i = 0; i < d->key_fields.count; i++) {
+		struct lm_str k = lm_fields_key(&d->key_fields, i);
+		struct lm_str v = lm_fields_val(&d->key_fields, i);
+		if (i)
+			lm_buf_putc(b, ' ');
+		lm_sanitize_terminal(b, k.p, k.n);
+		lm_buf_putc(b, '=');
+		lm_sanitize_terminal(b, v.p, v.n);
+	}
+	fprintf(out, "  %-8s  %-28s %-30s %6llu  %s .. %s\n", lm_severity_name(d->rule->severity),
+		d->rule->id, b->len ? b->data : "-", (unsigned long long)d->count, a, z);
+}
+
+void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_ruleset *rs,
+		      const struct lm_matcher *m, struct lm_source *const *sources,
+		      unsigned n_sources, unsigned failed_inputs)
+{
+	const struct lm_engine_stats *st = lm_engine_stats(e);
+	uint64_t lines = 0, cut = 0, malformed = 0, fired = 0, match_errors = 0;
+	for (unsigned i = 0; i < n_sources; i++) {
+		lines += sources[i]->reader.line_no;
+		cut += sources[i]->reader.truncated;
+		malformed += sources[i]->dec.errors;
+	}
+	for (int s = 0; s < LM_SEV_NEVER; s++)
+		fired += st->fired[s];
+	for (unsigned i = 0; i < rs->n; i++)
+		match_errors += lm_matcher_errors(m, &rs->rules[i]);
+
+	fprintf(out, "logmedic: %llu lines from %u input%s, %llu events, %llu matched a rule; %llu diagnos%s",
+		(unsigned long long)lines, n_sources, n_sources == 1 ? "" : "s",
+		(unsigned long long)st->events, (unsigned long long)st->matched_events,
+		(unsigned long long)fired, fired == 1 ? "is" : "es");
+	const char *sep = ": ";
+	for (int s = LM_SEV_CRITICAL; s >= LM_SEV_INFO; s--)
+		if (st->fired[s]) {
+			fprintf(out, "%s%llu %s", sep, (unsigned long long)st->fired[s],
+				lm_severity_name((enum lm_severity)s));
+			sep = ", ";
+		}
+	fputc('\n', out);
+
+	struct lm_buf b;
+	lm_buf_init(&b);
+	for (const struct lm_diagnosis *d = lm_engine_first_fired(e); d; d = d->fired_next)
+		fired_line(out, d, &b);
+	lm_buf_fini(&b);
+
+	if (cut)
+		fprintf(out, "  %llu line%s cut at --max-line\n", (unsigned long long)cut, cut == 1 ? "" : "s");
+	if (malformed)
+		fprintf(out, "  %llu malformed record%s read as plain text\n", (unsigned long long)malformed,
+			malformed == 1 ? "" : "s");
+	if (match_errors)
+		fprintf(out, "  %llu line%s where a rule hit a PCRE2 limit\n",
+			(unsigned long long)match_errors, match_errors == 1 ? "" : "s");
+	if (st->evicted)
+		fprintf(out, "  %llu group key%s evicted (--max-keys)\n", (unsigned long long)st->evicted,
+			st->evicted == 1 ? "" : "s");
+	if (failed_inputs)
+		fprintf(out, "  %u input%s could not be read\n", failed_inputs, failed_inputs == 1 ? "" : "s");
+}

@@ -1,0 +1,189 @@
+/*
+ * text: diagnoses as readable blocks, for people at a terminal.
+ *
+ * One block per diagnosis as it fires: the symptom, where it is (layer and
+ * key), when and how often, the evidence, probable causes, remediation
+ * commands, how to verify, the runbook.  Updates are left to the summary.
+ * Everything that came from a log goes through lm_sanitize_terminal; colour
+ * is used only when asked for (a terminal, or --color=always).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sanitize.h"
+#include "ingest/timestamp.h"
+#include "outputs/output.h"
+
+struct text_out {
+	FILE *out;
+	bool color;
+	struct lm_buf line; /* the block being built */
+	struct lm_buf cmd;
+};
+
+static const char *severity_color(enum lm_severity s)
+{
+	switch (s) {
+	case LM_SEV_CRITICAL:
+		return "\033[1;31m";
+	case LM_SEV_ERROR:
+		return "\033[31m";
+	case LM_SEV_WARNING:
+		return "\033[33m";
+	default:
+		return "\033[36m";
+	}
+}
+
+static void paint(struct text_out *t, const char *color, const char *s)
+{
+	if (t->color)
+		lm_buf_puts(&t->line, color);
+	lm_buf_puts(&t->line, s);
+	if (t->color)
+		lm_buf_puts(&t->line, "\033[0m");
+}
+
+static void label(struct text_out *t, const char *name)
+{
+	lm_buf_printf(&t->line, "  %-10s", name);
+}
+
+static void untrusted(struct text_out *t, const char *s, size_t n)
+{
+	lm_sanitize_terminal(&t->line, s, n);
+}
+
+static void head(struct text_out *t, const struct lm_diagnosis *d)
+{
+	const struct lm_rule *r = d->rule;
+	char sev[16];
+	size_t i = 0;
+	for (const char *p = lm_severity_name(r->severity); *p && i < sizeof(sev) - 1; p++)
+		sev[i++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	sev[i] = '\0';
+	paint(t, severity_color(r->severity), sev);
+	lm_buf_putc(&t->line, ' ');
+	paint(t, "\033[1m", r->title);
+	lm_buf_printf(&t->line, "  [%s]\n", r->id);
+}
+
+static void where(struct text_out *t, const struct lm_diagnosis *d)
+{
+	label(t, "where");
+	lm_buf_puts(&t->line, d->rule->layer);
+	for (unsigned i = 0; i < d->key_fields.count; i++) {
+		struct lm_str k = lm_fields_key(&d->key_fields, i);
+		struct lm_str v = lm_fields_val(&d->key_fields, i);
+		lm_buf_puts(&t->line, i ? " " : ", ");
+		untrusted(t, k.p, k.n);
+		lm_buf_putc(&t->line, '=');
+		untrusted(t, v.p, v.n);
+	}
+	lm_buf_putc(&t->line, '\n');
+}
+
+static void when(struct text_out *t, const struct lm_diagnosis *d)
+{
+	char a[40], b[40];
+	lm_time_format(d->first_seen, a, sizeof(a));
+	lm_time_format(d->last_seen, b, sizeof(b));
+	label(t, "when");
+	lm_buf_printf(&t->line, "%s .. %s, %llu match%s\n", a, b, (unsigned long long)d->count,
+		      d->count == 1 ? "" : "es");
+}
+
+static void evidence(struct text_out *t, const struct lm_diagnosis *d)
+{
+	const struct lm_evidence *ev[LM_EVIDENCE_FIRST + LM_EVIDENCE_LATEST];
+	unsigned n = lm_diagnosis_evidence(d, ev, LM_EVIDENCE_FIRST + LM_EVIDENCE_LATEST);
+	for (unsigned i = 0; i < n; i++) {
+		label(t, i ? "" : "evidence");
+		untrusted(t, ev[i]->source, strlen(ev[i]->source));
+		lm_buf_printf(&t->line, ":%llu: ", (unsigned long long)ev[i]->line_no);
+		untrusted(t, ev[i]->text.data ? ev[i]->text.data : "", ev[i]->text.len);
+		if (ev[i]->cut)
+			lm_buf_puts(&t->line, " [...]");
+		lm_buf_putc(&t->line, '\n');
+	}
+}
+
+static void list(struct text_out *t, const char *name, char *const *items, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		label(t, i ? "" : name);
+		lm_buf_printf(&t->line, "- %s\n", items[i]);
+	}
+}
+
+static void remediation(struct text_out *t, const struct lm_diagnosis *d)
+{
+	const struct lm_rule *r = d->rule;
+	for (unsigned i = 0; i < r->n_remediation; i++) {
+		label(t, i ? "" : "fix");
+		lm_buf_printf(&t->line, "%u. %s\n", i + 1, r->remediation[i].title);
+		if (!r->remediation[i].run)
+			continue;
+		lm_buf_reset(&t->cmd);
+		lm_diagnosis_render(d, i, &t->cmd);
+		label(t, "");
+		lm_buf_puts(&t->line, "   ");
+		paint(t, "\033[32m", "$ ");
+		untrusted(t, t->cmd.data, t->cmd.len);
+		lm_buf_putc(&t->line, '\n');
+	}
+}
+
+static void text_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_emit kind)
+{
+	struct text_out *t = state;
+	const struct lm_rule *r = d->rule;
+	if (kind != LM_EMIT_FIRING)
+		return;
+	lm_buf_reset(&t->line);
+	head(t, d);
+	where(t, d);
+	when(t, d);
+	evidence(t, d);
+	list(t, "causes", r->causes, r->n_causes);
+	remediation(t, d);
+	if (r->verify) {
+		label(t, "verify");
+		lm_buf_printf(&t->line, "%s\n", r->verify);
+	}
+	if (r->runbook) {
+		label(t, "runbook");
+		lm_buf_printf(&t->line, "%s\n", r->runbook);
+	}
+	label(t, "incident");
+	lm_buf_printf(&t->line, "%s, escalation level %d\n\n", d->incident, r->escalation);
+	fwrite(t->line.data, 1, t->line.len, t->out);
+	fflush(t->out);
+}
+
+static void *text_init(FILE *out, bool color)
+{
+	struct text_out *t = lm_xcalloc(1, sizeof(*t));
+	t->out = out;
+	t->color = color;
+	lm_buf_init(&t->line);
+	lm_buf_init(&t->cmd);
+	return t;
+}
+
+static void text_fini(void *state)
+{
+	struct text_out *t = state;
+	if (!t)
+		return;
+	lm_buf_fini(&t->line);
+	lm_buf_fini(&t->cmd);
+	free(t);
+}
+
+const struct lm_output_ops lm_output_text = {
+	.name = "text",
+	.init = text_init,
+	.diagnosis = text_diagnosis,
+	.fini = text_fini,
+};

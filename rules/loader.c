@@ -1,0 +1,524 @@
+/*
+ * loader: YAML rule files into struct lm_rule.  See loader.h and docs/rules.md.
+ *
+ * Uses libyaml's document API and walks the node tree with a table of keys
+ * per mapping.  Positions come from the nodes' marks (0-based in libyaml,
+ * 1-based in messages).
+ */
+#include "rules/loader.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "ingest/timestamp.h"
+
+struct loader {
+	struct lm_ruleset *rs;
+	const char *file;
+	yaml_document_t doc;
+	unsigned char *seen; /* node visited: a second visit means an alias */
+	size_t n_nodes;
+	int errors;
+};
+
+static void problem(struct loader *ld, const yaml_node_t *node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void problem(struct loader *ld, const yaml_node_t *node, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	lm_log_error("%s:%zu:%zu: %s", ld->file, node->start_mark.line + 1,
+		     node->start_mark.column + 1, msg);
+	ld->errors++;
+}
+
+static yaml_node_t *node_at(struct loader *ld, int index)
+{
+	yaml_node_t *n = yaml_document_get_node(&ld->doc, index);
+	if (!n)
+		return NULL;
+	size_t i = (size_t)(n - ld->doc.nodes.start);
+	if (ld->seen[i]) {
+		problem(ld, n, "YAML aliases are not allowed in rule files");
+		return NULL;
+	}
+	ld->seen[i] = 1;
+	return n;
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static bool want_type(struct loader *ld, const yaml_node_t *n, yaml_node_type_t t,
+		      const char *what)
+{
+	if (n->type == t)
+		return true;
+	problem(ld, n, "%s must be %s", what,
+		t == YAML_SCALAR_NODE ? "a string" :
+		t == YAML_SEQUENCE_NODE ? "a list" : "a mapping");
+	return false;
+}
+
+static char *get_string(struct loader *ld, const yaml_node_t *n, const char *what)
+{
+	if (!want_type(ld, n, YAML_SCALAR_NODE, what))
+		return NULL;
+	return lm_xstrdup(scalar(n));
+}
+
+static bool get_uint(struct loader *ld, const yaml_node_t *n, const char *what,
+		     unsigned long min, unsigned long max, unsigned long *out)
+{
+	if (!want_type(ld, n, YAML_SCALAR_NODE, what))
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(scalar(n), &end, 10);
+	if (errno || end == scalar(n) || *end || scalar(n)[0] == '-' || v < min || v > max) {
+		problem(ld, n, "%s must be a whole number from %lu to %lu, not \"%s\"", what, min,
+			max, scalar(n));
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* A list of strings; a single string is accepted as a list of one. */
+static char **get_strings(struct loader *ld, const yaml_node_t *n, const char *what,
+			  unsigned *count, unsigned **lines, unsigned **columns)
+{
+	*count = 0;
+	if (n->type == YAML_SCALAR_NODE) {
+		char **v = lm_xcalloc(1, sizeof(*v));
+		v[0] = lm_xstrdup(scalar(n));
+		if (lines) {
+			*lines = lm_xcalloc(1, sizeof(unsigned));
+			*columns = lm_xcalloc(1, sizeof(unsigned));
+			(*lines)[0] = (unsigned)n->start_mark.line + 1;
+			(*columns)[0] = (unsigned)n->start_mark.column + 1;
+		}
+		*count = 1;
+		return v;
+	}
+	if (!want_type(ld, n, YAML_SEQUENCE_NODE, what))
+		return NULL;
+	size_t len = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	char **v = lm_xcalloc(len ? len : 1, sizeof(*v));
+	if (lines) {
+		*lines = lm_xcalloc(len ? len : 1, sizeof(unsigned));
+		*columns = lm_xcalloc(len ? len : 1, sizeof(unsigned));
+	}
+	for (size_t i = 0; i < len; i++) {
+		yaml_node_t *item = node_at(ld, n->data.sequence.items.start[i]);
+		if (!item || !want_type(ld, item, YAML_SCALAR_NODE, what))
+			continue;
+		if (lines) {
+			(*lines)[*count] = (unsigned)item->start_mark.line + 1;
+			(*columns)[*count] = (unsigned)item->start_mark.column + 1;
+		}
+		v[(*count)++] = lm_xstrdup(scalar(item));
+	}
+	return v;
+}
+
+/* Walks a mapping: calls visit for each key listed in keys, reports others
+ * and repeated keys. */
+typedef void (*visit_fn)(struct loader *ld, void *target, const char *key,
+			 yaml_node_t *value, const yaml_node_t *key_node);
+
+static void walk_mapping(struct loader *ld, const yaml_node_t *map, const char *what,
+			 const char *const *keys, visit_fn visit, void *target)
+{
+	unsigned long seen_keys = 0;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node_at(ld, p->key);
+		yaml_node_t *v = node_at(ld, p->value);
+		if (!k || !v)
+			continue;
+		if (k->type != YAML_SCALAR_NODE) {
+			problem(ld, k, "keys of %s must be strings", what);
+			continue;
+		}
+		int found = -1;
+		for (int i = 0; keys[i]; i++)
+			if (strcmp(keys[i], scalar(k)) == 0)
+				found = i;
+		if (found < 0) {
+			struct lm_buf allowed;
+			lm_buf_init(&allowed);
+			for (int i = 0; keys[i]; i++)
+				lm_buf_printf(&allowed, "%s%s", i ? ", " : "", keys[i]);
+			problem(ld, k, "unknown key \"%s\" in %s (expected one of: %s)", scalar(k),
+				what, allowed.data);
+			lm_buf_fini(&allowed);
+			continue;
+		}
+		if (seen_keys & (1ul << found)) {
+			problem(ld, k, "key \"%s\" repeated in %s", scalar(k), what);
+			continue;
+		}
+		seen_keys |= 1ul << found;
+		visit(ld, target, scalar(k), v, k);
+	}
+}
+
+static void visit_match(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+			const yaml_node_t *k)
+{
+	struct lm_rule *r = target;
+	(void)k;
+	if (strcmp(key, "field") == 0) {
+		r->field = get_string(ld, v, "match.field");
+		return;
+	}
+	unsigned *lines = NULL, *columns = NULL, n = 0;
+	char **src = get_strings(ld, v, "match.regex", &n, &lines, &columns);
+	r->patterns = lm_xcalloc(n ? n : 1, sizeof(*r->patterns));
+	for (unsigned i = 0; i < n; i++)
+		r->patterns[i] = (struct lm_pattern){ src[i], lines[i], columns[i] };
+	r->n_patterns = n;
+	if (src && n == 0)
+		problem(ld, v, "match.regex is an empty list");
+	free(src);
+	free(lines);
+	free(columns);
+}
+
+static void visit_when(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+		       const yaml_node_t *k)
+{
+	struct lm_when *w = target;
+	unsigned long n;
+	(void)k;
+	if (strcmp(key, "count") == 0) {
+		if (get_uint(ld, v, "when.count", 1, 1000000, &n))
+			w->count = (unsigned)n;
+	} else if (strcmp(key, "within") == 0) {
+		if (!want_type(ld, v, YAML_SCALAR_NODE, "when.within"))
+			return;
+		if (lm_duration_parse(scalar(v), &w->within) < 0 || w->within <= 0)
+			problem(ld, v, "when.within must be a duration such as 30s, 5m or 1h, not \"%s\"",
+				scalar(v));
+	} else {
+		w->by = get_strings(ld, v, "when.by", &w->n_by, NULL, NULL);
+	}
+}
+
+static void visit_remedy(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+			 const yaml_node_t *k)
+{
+	struct lm_remedy *m = target;
+	(void)k;
+	if (strcmp(key, "title") == 0)
+		m->title = get_string(ld, v, "remediation title");
+	else
+		m->run = get_string(ld, v, "remediation run");
+}
+
+static void load_remediation(struct loader *ld, struct lm_rule *r, yaml_node_t *v)
+{
+	static const char *const keys[] = { "title", "run", NULL };
+	if (!want_type(ld, v, YAML_SEQUENCE_NODE, "remediation"))
+		return;
+	size_t len = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	r->remediation = lm_xcalloc(len ? len : 1, sizeof(*r->remediation));
+	for (size_t i = 0; i < len; i++) {
+		yaml_node_t *item = node_at(ld, v->data.sequence.items.start[i]);
+		if (!item || !want_type(ld, item, YAML_MAPPING_NODE, "a remediation step"))
+			continue;
+		struct lm_remedy *m = &r->remediation[r->n_remediation++];
+		walk_mapping(ld, item, "a remediation step", keys, visit_remedy, m);
+		if (!m->title)
+			problem(ld, item, "a remediation step needs a title");
+	}
+}
+
+static void visit_examples(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+			   const yaml_node_t *k)
+{
+	struct lm_rule *r = target;
+	(void)k;
+	if (strcmp(key, "match") == 0)
+		r->ex_match = get_strings(ld, v, "examples.match", &r->n_ex_match, NULL, NULL);
+	else
+		r->ex_no_match = get_strings(ld, v, "examples.no_match", &r->n_ex_no_match, NULL, NULL);
+}
+
+static void visit_rule(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+		       const yaml_node_t *k)
+{
+	static const char *const match_keys[] = { "regex", "field", NULL };
+	static const char *const when_keys[] = { "count", "within", "by", NULL };
+	static const char *const example_keys[] = { "match", "no_match", NULL };
+	struct lm_rule *r = target;
+	unsigned long n;
+	(void)k;
+
+	if (strcmp(key, "id") == 0) {
+		r->id = get_string(ld, v, "id");
+	} else if (strcmp(key, "title") == 0) {
+		r->title = get_string(ld, v, "title");
+	} else if (strcmp(key, "description") == 0) {
+		r->description = get_string(ld, v, "description");
+	} else if (strcmp(key, "severity") == 0) {
+		enum lm_severity sev;
+		if (!want_type(ld, v, YAML_SCALAR_NODE, "severity"))
+			return;
+		if (lm_severity_parse(scalar(v), &sev) < 0 || sev == LM_SEV_NEVER)
+			problem(ld, v, "severity must be info, warning, error or critical, not \"%s\"",
+				scalar(v));
+		else
+			r->severity = sev;
+	} else if (strcmp(key, "layer") == 0) {
+		r->layer = get_string(ld, v, "layer");
+		if (r->layer && !lm_layer_valid(r->layer))
+			problem(ld, v, "layer must be one of %s, not \"%s\"", lm_layer_names(), r->layer);
+	} else if (strcmp(key, "escalation") == 0) {
+		if (get_uint(ld, v, "escalation", 1, 3, &n))
+			r->escalation = (int)n;
+	} else if (strcmp(key, "match") == 0) {
+		if (want_type(ld, v, YAML_MAPPING_NODE, "match"))
+			walk_mapping(ld, v, "match", match_keys, visit_match, r);
+	} else if (strcmp(key, "when") == 0) {
+		if (want_type(ld, v, YAML_MAPPING_NODE, "when"))
+			walk_mapping(ld, v, "when", when_keys, visit_when, &r->when);
+	} else if (strcmp(key, "causes") == 0) {
+		r->causes = get_strings(ld, v, "causes", &r->n_causes, NULL, NULL);
+	} else if (strcmp(key, "remediation") == 0) {
+		load_remediation(ld, r, v);
+	} else if (strcmp(key, "verify") == 0) {
+		r->verify = get_string(ld, v, "verify");
+	} else if (strcmp(key, "runbook") == 0) {
+		r->runbook = get_string(ld, v, "runbook");
+	} else if (strcmp(key, "examples") == 0) {
+		if (want_type(ld, v, YAML_MAPPING_NODE, "examples"))
+			walk_mapping(ld, v, "examples", example_keys, visit_examples, r);
+	}
+}
+
+static bool id_valid(const char *id)
+{
+	if (!*id || !((*id >= 'a' && *id <= 'z') || (*id >= '0' && *id <= '9')))
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+		      *p == '-' || *p == '_'))
+			return false;
+	return true;
+}
+
+/* What a rule must have, and what depends on several keys. */
+static bool check_rule(struct loader *ld, const yaml_node_t *node, struct lm_rule *r)
+{
+	int before = ld->errors;
+	if (!r->id)
+		problem(ld, node, "a rule needs an id");
+	else if (!id_valid(r->id))
+		problem(ld, node, "rule id \"%s\": use lower-case letters, digits, '.', '-' and '_'", r->id);
+	else if (lm_ruleset_find(ld->rs, r->id))
+		problem(ld, node, "rule id \"%s\" is already defined in %s", r->id,
+			lm_ruleset_find(ld->rs, r->id)->file);
+	const char *id = r->id ? r->id : "?";
+	if (!r->title)
+		problem(ld, node, "rule %s needs a title", id);
+	if (r->severity == LM_SEV_NEVER)
+		problem(ld, node, "rule %s needs a severity", id);
+	if (!r->layer)
+		problem(ld, node, "rule %s needs a layer", id);
+	if (!r->n_patterns)
+		problem(ld, node, "rule %s needs match.regex", id);
+	if (r->when.count == 0)
+		r->when.count = 1;
+	if (r->when.count > 1 && r->when.within == 0)
+		problem(ld, node, "rule %s: when.count above 1 needs when.within", id);
+	if (r->escalation == 0)
+		r->escalation = 1;
+	return ld->errors == before;
+}
+
+static void load_rule(struct loader *ld, yaml_node_t *node)
+{
+	static const char *const keys[] = { "id", "title", "description", "severity", "layer",
+					    "escalation", "match", "when", "causes", "remediation",
+					    "verify", "runbook", "examples", NULL };
+	struct lm_rule r;
+	memset(&r, 0, sizeof(r));
+	r.severity = LM_SEV_NEVER; /* unset: a rule cannot declare "never" */
+	walk_mapping(ld, node, "a rule", keys, visit_rule, &r);
+	r.file = lm_xstrdup(ld->file);
+	r.line = (unsigned)node->start_mark.line + 1;
+	r.column = (unsigned)node->start_mark.column + 1;
+	if (!check_rule(ld, node, &r)) {
+		lm_rule_fini(&r); /* the problems are reported; the set stays clean */
+		return;
+	}
+	struct lm_ruleset *rs = ld->rs;
+	rs->rules = lm_xrealloc(rs->rules, (rs->n + 1) * sizeof(*rs->rules));
+	r.index = rs->n;
+	rs->rules[rs->n++] = r;
+}
+
+static void load_document(struct loader *ld)
+{
+	yaml_node_t *root = yaml_document_get_root_node(&ld->doc);
+	if (!root)
+		return; /* an empty file holds no rules */
+	ld->n_nodes = (size_t)(ld->doc.nodes.top - ld->doc.nodes.start);
+	ld->seen = lm_xcalloc(ld->n_nodes, 1);
+	ld->seen[root - ld->doc.nodes.start] = 1;
+	if (!want_type(ld, root, YAML_SEQUENCE_NODE, "a rule file (a list of rules)"))
+		goto out;
+	for (yaml_node_item_t *it = root->data.sequence.items.start;
+	     it < root->data.sequence.items.top; it++) {
+		yaml_node_t *node = node_at(ld, *it);
+		if (node && want_type(ld, node, YAML_MAPPING_NODE, "a rule"))
+			load_rule(ld, node);
+	}
+out:
+	free(ld->seen);
+	ld->seen = NULL;
+}
+
+int lm_rules_load_string(struct lm_ruleset *rs, const char *name, const char *yaml, size_t len)
+{
+	struct loader ld = { .rs = rs, .file = name };
+	yaml_parser_t parser;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
+	if (!yaml_parser_load(&parser, &ld.doc)) {
+		lm_log_error("%s:%zu:%zu: %s%s%s", name, parser.problem_mark.line + 1,
+			     parser.problem_mark.column + 1,
+			     parser.problem ? parser.problem : "invalid YAML",
+			     parser.context ? " " : "", parser.context ? parser.context : "");
+		yaml_parser_delete(&parser);
+		return 1;
+	}
+	load_document(&ld);
+	yaml_document_delete(&ld.doc);
+	/* One document per file: a second one would be silently ignored. */
+	yaml_document_t extra;
+	if (yaml_parser_load(&parser, &extra)) {
+		if (yaml_document_get_root_node(&extra)) {
+			lm_log_error("%s:%zu:%zu: only one YAML document is allowed in a rule file",
+				     name, extra.start_mark.line + 1, extra.start_mark.column + 1);
+			ld.errors++;
+		}
+		yaml_document_delete(&extra);
+	}
+	yaml_parser_delete(&parser);
+	return ld.errors;
+}
+
+static int load_file(struct lm_ruleset *rs, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		lm_log_error("%s: %s", path, strerror(errno));
+		return 1;
+	}
+	struct lm_buf b;
+	lm_buf_init(&b);
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		lm_buf_append(&b, chunk, n);
+	int err = ferror(f);
+	fclose(f);
+	int problems;
+	if (err) {
+		lm_log_error("%s: read error", path);
+		problems = 1;
+	} else {
+		problems = lm_rules_load_string(rs, path, b.data ? b.data : "", b.len);
+	}
+	lm_buf_fini(&b);
+	return problems;
+}
+
+static bool is_rule_file(const char *name)
+{
+	size_t n = strlen(name);
+	if (name[0] == '.')
+		return false;
+	return (n > 4 && strcmp(name + n - 4, ".yml") == 0) ||
+	       (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int lm_rules_load_path(struct lm_ruleset *rs, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		lm_log_error("%s: %s", path, strerror(errno));
+		return 1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return load_file(rs, path);
+	DIR *d = opendir(path);
+	if (!d) {
+		lm_log_error("%s: %s", path, strerror(errno));
+		return 1;
+	}
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (!is_rule_file(e->d_name))
+			continue;
+		names = lm_xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = lm_xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	int problems = 0;
+	struct lm_buf full;
+	lm_buf_init(&full);
+	for (size_t i = 0; i < n; i++) {
+		lm_buf_reset(&full);
+		lm_buf_printf(&full, "%s/%s", path, names[i]);
+		problems += load_file(rs, full.data);
+		free(names[i]);
+	}
+	lm_buf_fini(&full);
+	free(names);
+	return problems;
+}
+
+int lm_rules_load_all(struct lm_ruleset *rs, const char *const *paths, unsigned n_paths)
+{
+	int problems = 0;
+	if (n_paths) {
+		for (unsigned i = 0; i < n_paths; i++)
+			problems += lm_rules_load_path(rs, paths[i]);
+	} else {
+		struct stat st;
+		problems += lm_rules_load_path(rs, LM_RULES_DIR);
+		if (stat(LM_SITE_RULES_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+			problems += lm_rules_load_path(rs, LM_SITE_RULES_DIR);
+	}
+	if (!problems && rs->n == 0) {
+		lm_log_error("no rules loaded: give a rule file or folder with --rules");
+		problems++;
+	}
+	return problems;
+}

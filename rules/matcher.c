@@ -1,0 +1,177 @@
+/*
+ * matcher: PCRE2 compilation and matching.  See matcher.h.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "rules/matcher.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+
+/* Bounds on one match attempt (PCRE2's defaults are 10 million and
+ * effectively unbounded depth); a healthy log pattern needs far less. */
+#define LM_MATCH_LIMIT 1000000u
+#define LM_DEPTH_LIMIT 10000u
+
+struct group {
+	char *name;
+	uint32_t number;
+};
+
+struct compiled {
+	pcre2_code *code;
+	struct group *groups;
+	unsigned n_groups;
+};
+
+struct rule_state {
+	struct compiled *pat;
+	unsigned n_pat;
+	uint64_t errors;
+};
+
+struct lm_matcher {
+	struct rule_state *rules;
+	unsigned n_rules;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+};
+
+static void read_groups(struct compiled *c)
+{
+	uint32_t count = 0, entry = 0;
+	PCRE2_SPTR table;
+	pcre2_pattern_info(c->code, PCRE2_INFO_NAMECOUNT, &count);
+	pcre2_pattern_info(c->code, PCRE2_INFO_NAMEENTRYSIZE, &entry);
+	pcre2_pattern_info(c->code, PCRE2_INFO_NAMETABLE, &table);
+	c->groups = lm_xcalloc(count ? count : 1, sizeof(*c->groups));
+	c->n_groups = count;
+	for (uint32_t i = 0; i < count; i++) {
+		const unsigned char *e = table + (size_t)i * entry;
+		c->groups[i].number = (uint32_t)(e[0] << 8 | e[1]);
+		c->groups[i].name = lm_xstrdup((const char *)e + 2);
+	}
+}
+
+static bool compile(const struct lm_rule *r, const struct lm_pattern *p, struct compiled *c)
+{
+	int err;
+	PCRE2_SIZE off;
+	c->code = pcre2_compile((PCRE2_SPTR)p->source, PCRE2_ZERO_TERMINATED,
+				PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+	if (!c->code) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		lm_log_error("%s:%u:%u: rule %s: bad regex at offset %zu: %s", r->file, p->line,
+			     p->column, r->id, (size_t)off, (const char *)msg);
+		return false;
+	}
+	/* Without JIT (an unsupported CPU) matching still works, interpreted. */
+	pcre2_jit_compile(c->code, PCRE2_JIT_COMPLETE);
+	read_groups(c);
+	return true;
+}
+
+struct lm_matcher *lm_matcher_new(const struct lm_ruleset *rs)
+{
+	struct lm_matcher *m = lm_xcalloc(1, sizeof(*m));
+	m->rules = lm_xcalloc(rs->n ? rs->n : 1, sizeof(*m->rules));
+	m->n_rules = rs->n;
+	bool ok = true;
+	uint32_t max_pairs = 1;
+	for (unsigned i = 0; i < rs->n; i++) {
+		const struct lm_rule *r = &rs->rules[i];
+		struct rule_state *st = &m->rules[i];
+		st->pat = lm_xcalloc(r->n_patterns ? r->n_patterns : 1, sizeof(*st->pat));
+		for (unsigned j = 0; j < r->n_patterns; j++) {
+			if (!compile(r, &r->patterns[j], &st->pat[j])) {
+				ok = false;
+				continue;
+			}
+			st->n_pat = j + 1;
+			uint32_t cap = 0;
+			pcre2_pattern_info(st->pat[j].code, PCRE2_INFO_CAPTURECOUNT, &cap);
+			if (cap + 1 > max_pairs)
+				max_pairs = cap + 1;
+		}
+	}
+	if (!ok) {
+		lm_matcher_free(m);
+		return NULL;
+	}
+	m->md = pcre2_match_data_create(max_pairs, NULL);
+	m->mctx = pcre2_match_context_create(NULL);
+	pcre2_set_match_limit(m->mctx, LM_MATCH_LIMIT);
+	pcre2_set_depth_limit(m->mctx, LM_DEPTH_LIMIT);
+	return m;
+}
+
+void lm_matcher_free(struct lm_matcher *m)
+{
+	if (!m)
+		return;
+	for (unsigned i = 0; i < m->n_rules; i++) {
+		struct rule_state *st = &m->rules[i];
+		for (unsigned j = 0; j < st->n_pat; j++) {
+			pcre2_code_free(st->pat[j].code);
+			for (unsigned g = 0; g < st->pat[j].n_groups; g++)
+				free(st->pat[j].groups[g].name);
+			free(st->pat[j].groups);
+		}
+		free(st->pat);
+	}
+	free(m->rules);
+	pcre2_match_data_free(m->md);
+	pcre2_match_context_free(m->mctx);
+	free(m);
+}
+
+static void add_captures(struct lm_matcher *m, const struct compiled *c, const char *subject,
+			 struct lm_fields *captures)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+	uint32_t pairs = pcre2_get_ovector_count(m->md);
+	for (unsigned g = 0; g < c->n_groups; g++) {
+		uint32_t n = c->groups[g].number;
+		if (n >= pairs || ov[2 * n] == PCRE2_UNSET)
+			continue; /* the group did not take part in this match */
+		lm_fields_set(captures, c->groups[g].name, strlen(c->groups[g].name),
+			      subject + ov[2 * n], ov[2 * n + 1] - ov[2 * n]);
+	}
+}
+
+bool lm_matcher_match(struct lm_matcher *m, const struct lm_rule *rule,
+		      const struct lm_event *ev, struct lm_fields *captures)
+{
+	struct rule_state *st = &m->rules[rule->index];
+	struct lm_str subject = { ev->text, ev->text_len };
+	if (rule->field && !lm_fields_get(ev->fields, rule->field, strlen(rule->field), &subject))
+		return false;
+	for (unsigned j = 0; j < st->n_pat; j++) {
+		const struct compiled *c = &st->pat[j];
+		int rc = pcre2_match(c->code, (PCRE2_SPTR)subject.p, subject.n, 0, 0, m->md, m->mctx);
+		if (rc >= 0) {
+			add_captures(m, c, subject.p, captures);
+			return true;
+		}
+		if (rc != PCRE2_ERROR_NOMATCH)
+			st->errors++;
+	}
+	return false;
+}
+
+uint64_t lm_matcher_errors(const struct lm_matcher *m, const struct lm_rule *rule)
+{
+	return m->rules[rule->index].errors;
+}
+
+void lm_matcher_each_capture(const struct lm_matcher *m, const struct lm_rule *rule,
+			     void (*fn)(void *arg, const char *name), void *arg)
+{
+	const struct rule_state *st = &m->rules[rule->index];
+	for (unsigned j = 0; j < st->n_pat; j++)
+		for (unsigned g = 0; g < st->pat[j].n_groups; g++)
+			fn(arg, st->pat[j].groups[g].name);
+}

@@ -1,0 +1,39 @@
+/*
+ * matcher: runs rules' patterns over events with PCRE2.
+ *
+ * Patterns are compiled once with JIT, in UTF mode that tolerates invalid
+ * UTF-8 (log lines carry any bytes); one match-data block is reused for every
+ * match, so matching allocates nothing.  A pattern's named groups become
+ * capture fields.  Match and depth limits bound hostile patterns: a line on
+ * which a pattern gives up counts as an error for that rule, and the other
+ * rules still see the line.
+ */
+#ifndef LM_MATCHER_H
+#define LM_MATCHER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/event.h"
+#include "rules/rule.h"
+
+struct lm_matcher;
+
+/* Compiles every pattern of rs.  Bad patterns are reported as
+ * FILE:LINE:COLUMN with PCRE2's message and offset; returns NULL if any. */
+struct lm_matcher *lm_matcher_new(const struct lm_ruleset *rs);
+void lm_matcher_free(struct lm_matcher *m);
+
+/* Whether rule hits ev; its named captures are added to captures (which the
+ * caller resets).  The first of the rule's patterns that matches wins. */
+bool lm_matcher_match(struct lm_matcher *m, const struct lm_rule *rule,
+		      const struct lm_event *ev, struct lm_fields *captures);
+
+/* Lines on which a rule's patterns hit a PCRE2 limit or another match error. */
+uint64_t lm_matcher_errors(const struct lm_matcher *m, const struct lm_rule *rule);
+
+/* Named groups of a rule's patterns, for checking templates: calls fn for each. */
+void lm_matcher_each_capture(const struct lm_matcher *m, const struct lm_rule *rule,
+			     void (*fn)(void *arg, const char *name), void *arg);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * rule: what a rule file declares, once loaded and checked.
+ *
+ * A rule says what it matches (one or more PCRE2 patterns over the event's
+ * rule text, or over one field), when it fires (struct lm_when), what it means
+ * (title, severity, layer, escalation, causes) and what to do (remediation
+ * steps with {field} placeholders, verify, runbook), and carries examples that
+ * must and must not match.  Compiled patterns belong to the matcher.
+ * A rule set owns its rules; rules never change after loading.
+ */
+#ifndef LM_RULE_H
+#define LM_RULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/event.h"
+
+enum lm_severity {
+	LM_SEV_INFO,
+	LM_SEV_WARNING,
+	LM_SEV_ERROR,
+	LM_SEV_CRITICAL,
+	LM_SEV_NEVER, /* only as --fail-on never */
+};
+
+const char *lm_severity_name(enum lm_severity s);
+/* Returns 0, or -1 when name is not a severity. */
+int lm_severity_parse(const char *name, enum lm_severity *out);
+
+/* Layers from the guides; a rule names one. */
+bool lm_layer_valid(const char *name);
+const char *lm_layer_names(void);
+
+enum lm_when_kind {
+	LM_WHEN_COUNT, /* `count` matches within `within` (every match: count 1) */
+};
+
+struct lm_when {
+	enum lm_when_kind kind;
+	unsigned count;
+	lm_time_t within; /* 0: no window (every match counts) */
+	char **by;        /* group key fields */
+	unsigned n_by;
+};
+
+struct lm_remedy {
+	char *title;
+	char *run; /* a command template, or NULL for a step without a command */
+};
+
+struct lm_pattern {
+	char *source;
+	unsigned line, column; /* where it stands in its file */
+};
+
+struct lm_rule {
+	char *id;
+	char *title;
+	char *description;
+	enum lm_severity severity;
+	char *layer;
+	int escalation; /* 1-3 */
+	struct lm_pattern *patterns;
+	unsigned n_patterns;
+	char *field; /* match this field instead of the rule text; NULL: text */
+	struct lm_when when;
+	char **causes;
+	unsigned n_causes;
+	struct lm_remedy *remediation;
+	unsigned n_remediation;
+	char *verify;
+	char *runbook;
+	char **ex_match, **ex_no_match;
+	unsigned n_ex_match, n_ex_no_match;
+	char *file; /* where the rule was defined */
+	unsigned line, column;
+	unsigned index; /* position in its rule set */
+};
+
+struct lm_ruleset {
+	struct lm_rule *rules;
+	unsigned n;
+	unsigned max_captures; /* the most named captures of any pattern */
+};
+
+void lm_rule_fini(struct lm_rule *r);
+void lm_ruleset_init(struct lm_ruleset *rs);
+void lm_ruleset_fini(struct lm_ruleset *rs);
+const struct lm_rule *lm_ruleset_find(const struct lm_ruleset *rs, const char *id);
+
+#endif
