@@ -43,19 +43,21 @@ static void evidence_set(struct lm_evidence *e, const struct lm_event *ev)
 	e->line_no = ev->line_no;
 }
 
-static void evidence_move(struct lm_evidence *to, struct lm_evidence *from)
-{
-	struct lm_buf t = to->text;
-	*to = *from;
-	from->text = t; /* swap buffers: both stay owned */
-}
-
 void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev)
 {
+	if (d->n_first < LM_EVIDENCE_FIRST) {
+		evidence_set(&d->first[d->n_first++], ev);
+		return;
+	}
 	evidence_set(&d->latest[d->latest_next], ev);
 	d->latest_next = (d->latest_next + 1) % LM_EVIDENCE_LATEST;
 	if (d->n_latest < LM_EVIDENCE_LATEST)
 		d->n_latest++;
+}
+
+void lm_diagnosis_restart(struct lm_diagnosis *d)
+{
+	d->n_first = d->n_latest = d->latest_next = 0;
 }
 
 /* Index of the k-th oldest line of the latest ring. */
@@ -66,11 +68,6 @@ static unsigned latest_at(const struct lm_diagnosis *d, unsigned k)
 
 void lm_diagnosis_fire(struct lm_diagnosis *d, lm_time_t first_seen, uint64_t count)
 {
-	d->n_first = 0;
-	for (unsigned k = 0; k < d->n_latest && d->n_first < LM_EVIDENCE_FIRST; k++)
-		evidence_move(&d->first[d->n_first++], &d->latest[latest_at(d, k)]);
-	d->n_latest = 0;
-	d->latest_next = 0;
 	d->status = LM_STATUS_FIRING;
 	d->first_seen = first_seen;
 	d->count = count;

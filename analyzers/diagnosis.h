@@ -2,9 +2,9 @@
  * diagnosis: a rule's finding for one group key, and the table that holds them.
  *
  * A diagnosis is created by the first match of its rule and key, fires when
- * its trigger says so, and from then on counts matches and keeps evidence:
- * the lines that made it fire and the latest few, each cut to a bounded
- * length.  The table bounds the keys per rule: when full, the least recently
+ * its trigger says so, and from then on counts matches.  Its evidence is the
+ * first few lines of the run of matches that made it fire and the latest few,
+ * each cut to a bounded length.  The table bounds the keys per rule: when full, the least recently
  * matched key is evicted (counted) after its last update was handed out.
  * The table owns its diagnoses; outputs borrow them for one call.
  */
@@ -83,7 +83,10 @@ uint64_t lm_diag_table_evicted(const struct lm_diag_table *t);
 
 /* Record a match's line as evidence. */
 void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev);
-/* The pending evidence becomes the lines that made d fire. */
+/* A pending diagnosis whose earlier matches all fell out of its window
+ * starts its evidence again. */
+void lm_diagnosis_restart(struct lm_diagnosis *d);
+/* d fires: it gets its first_seen, count and incident id. */
 void lm_diagnosis_fire(struct lm_diagnosis *d, lm_time_t first_seen, uint64_t count);
 
 #endif

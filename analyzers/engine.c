@@ -84,10 +84,11 @@ static void build_key(struct lm_fields *key, const struct lm_when *w,
 		      const struct lm_fields *merged)
 {
 	lm_fields_reset(key);
+	/* A field the match does not have is left out of the key. */
 	for (unsigned i = 0; i < w->n_by; i++) {
-		struct lm_str v = { "", 0 };
-		lm_fields_get(merged, w->by[i], strlen(w->by[i]), &v);
-		lm_fields_add(key, w->by[i], strlen(w->by[i]), v.p, v.n);
+		struct lm_str v;
+		if (lm_fields_get(merged, w->by[i], strlen(w->by[i]), &v))
+			lm_fields_add(key, w->by[i], strlen(w->by[i]), v.p, v.n);
 	}
 }
 
@@ -113,6 +114,8 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 	if (created)
 		trig->init(d);
 	lm_fields_copy(&d->fields, &e->merged);
+	if (!created && d->status == LM_STATUS_PENDING && ev->time - d->last_seen > r->when.within)
+		lm_diagnosis_restart(d);
 	lm_diagnosis_add_evidence(d, ev);
 	if (created || ev->time > d->last_seen)
 		d->last_seen = ev->time;

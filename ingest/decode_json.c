@@ -19,6 +19,7 @@
  */
 #include "ingest/decode.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_parse.h>
@@ -219,20 +220,22 @@ static void reset_record(struct lm_json_parser *p, struct lm_decode_ctx *ctx)
 static bool parse_record(struct lm_json_parser *p, const char *s, size_t n)
 {
 	yajl_status st = yajl_parse(p->h, (const unsigned char *)s, n);
-	if (st == yajl_status_ok)
+	/* Where it went wrong: inside the text, or at its end (cut short). */
+	size_t column = yajl_get_bytes_consumed(p->h) + 1;
+	if (st == yajl_status_ok) {
 		st = yajl_complete_parse(p->h);
+		column = n + 1;
+	}
 	if (st == yajl_status_ok && p->docs == 1 && !p->top_not_object)
 		return true;
-	size_t column = st == yajl_status_ok ? n : yajl_get_bytes_consumed(p->h) + 1;
-	const char *why = "not a single JSON object";
-	unsigned char *msg = NULL;
+	char why[128] = "not a single JSON object";
 	if (st != yajl_status_ok) {
-		msg = yajl_get_error(p->h, 0, NULL, 0);
-		why = (const char *)msg;
+		unsigned char *msg = yajl_get_error(p->h, 0, NULL, 0);
+		snprintf(why, sizeof(why), "%s", (const char *)msg);
+		why[strcspn(why, "\r\n")] = '\0';
+		yajl_free_error(p->h, msg);
 	}
 	lm_decode_error(p->ctx, column, why);
-	if (msg)
-		yajl_free_error(p->h, msg);
 	yajl_free(p->h); /* its state is undefined after an error */
 	p->h = new_handle(p);
 	return false;

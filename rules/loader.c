@@ -360,11 +360,14 @@ static void load_rule(struct loader *ld, yaml_node_t *node)
 	struct lm_rule r;
 	memset(&r, 0, sizeof(r));
 	r.severity = LM_SEV_NEVER; /* unset: a rule cannot declare "never" */
+	int before = ld->errors;
 	walk_mapping(ld, node, "a rule", keys, visit_rule, &r);
 	r.file = lm_xstrdup(ld->file);
 	r.line = (unsigned)node->start_mark.line + 1;
 	r.column = (unsigned)node->start_mark.column + 1;
-	if (!check_rule(ld, node, &r)) {
+	/* Problems found while walking the keys (a bad layer, an unknown key)
+	 * refuse the rule too, not only those check_rule finds. */
+	if (!check_rule(ld, node, &r) || ld->errors != before) {
 		lm_rule_fini(&r); /* the problems are reported; the set stays clean */
 		return;
 	}
