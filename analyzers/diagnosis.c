@@ -55,9 +55,11 @@ void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev
 		d->n_latest++;
 }
 
-void lm_diagnosis_restart(struct lm_diagnosis *d)
+void lm_diagnosis_restart(struct lm_diagnosis *d, lm_time_t t)
 {
 	d->n_first = d->n_latest = d->latest_next = 0;
+	d->count = 0;
+	d->first_seen = t;
 }
 
 /* Index of the k-th oldest line of the latest ring. */
@@ -66,14 +68,12 @@ static unsigned latest_at(const struct lm_diagnosis *d, unsigned k)
 	return (d->latest_next + LM_EVIDENCE_LATEST - d->n_latest + k) % LM_EVIDENCE_LATEST;
 }
 
-void lm_diagnosis_fire(struct lm_diagnosis *d, lm_time_t first_seen, uint64_t count)
+void lm_diagnosis_fire(struct lm_diagnosis *d)
 {
 	d->status = LM_STATUS_FIRING;
-	d->first_seen = first_seen;
-	d->count = count;
 	uint64_t h = fnv1a(FNV_OFFSET, d->rule->id, strlen(d->rule->id) + 1);
 	h = fnv1a(h, d->key, strlen(d->key) + 1);
-	h = fnv1a(h, &first_seen, sizeof(first_seen));
+	h = fnv1a(h, &d->first_seen, sizeof(d->first_seen));
 	static const char hex[] = "0123456789abcdef";
 	for (int i = 0; i < 16; i++)
 		d->incident[i] = hex[(h >> (60 - 4 * i)) & 0xf];

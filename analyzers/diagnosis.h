@@ -1,10 +1,12 @@
 /*
  * diagnosis: a rule's finding for one group key, and the table that holds them.
  *
- * A diagnosis is created by the first match of its rule and key, fires when
- * its trigger says so, and from then on counts matches.  Its evidence is the
- * first few lines of the run of matches that made it fire and the latest few,
- * each cut to a bounded length.  The table bounds the keys per rule: when full, the least recently
+ * A diagnosis is created by the first match of its rule and key and follows
+ * the run of matches that leads to firing: matches no further apart than the
+ * rule's window.  A longer gap while pending starts a new run.  first_seen,
+ * count and the evidence (the first few lines of the run and the latest few,
+ * each cut to a bounded length) describe the run; once firing, every further
+ * match counts.  The table bounds the keys per rule: when full, the least recently
  * matched key is evicted (counted) after its last update was handed out.
  * The table owns its diagnoses; outputs borrow them for one call.
  */
@@ -43,7 +45,7 @@ struct lm_diagnosis {
 	struct lm_fields fields; /* the latest match's event fields and captures */
 	enum lm_status status;
 	lm_time_t first_seen, last_seen;
-	uint64_t count;          /* matches since the window that made it fire */
+	uint64_t count;          /* matches in the run, firing included */
 	uint64_t emitted_count;  /* count when last handed to the outputs */
 	char incident[17];
 	void *trigger;           /* the trigger's per-key state */
@@ -83,10 +85,9 @@ uint64_t lm_diag_table_evicted(const struct lm_diag_table *t);
 
 /* Record a match's line as evidence. */
 void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev);
-/* A pending diagnosis whose earlier matches all fell out of its window
- * starts its evidence again. */
-void lm_diagnosis_restart(struct lm_diagnosis *d);
-/* d fires: it gets its first_seen, count and incident id. */
-void lm_diagnosis_fire(struct lm_diagnosis *d, lm_time_t first_seen, uint64_t count);
+/* A new run of matches starts at t: count and evidence start again. */
+void lm_diagnosis_restart(struct lm_diagnosis *d, lm_time_t t);
+/* d fires: it gets its incident id (from rule, key and first_seen). */
+void lm_diagnosis_fire(struct lm_diagnosis *d);
 
 #endif

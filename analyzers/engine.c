@@ -92,10 +92,9 @@ static void build_key(struct lm_fields *key, const struct lm_when *w,
 	}
 }
 
-static void fire(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t first_seen,
-		 uint64_t count)
+static void fire(struct lm_engine *e, struct lm_diagnosis *d)
 {
-	lm_diagnosis_fire(d, first_seen, count);
+	lm_diagnosis_fire(d);
 	lm_diag_table_fired(e->table, d);
 	enum lm_severity sev = d->rule->severity;
 	e->stats.fired[sev]++;
@@ -111,22 +110,19 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 	bool created;
 	struct lm_diagnosis *d = lm_diag_table_get(e->table, r, &e->key, &created, on_evict, e);
 	const struct lm_trigger *trig = lm_trigger_for(&r->when);
-	if (created)
+	if (created) {
 		trig->init(d);
+		lm_diagnosis_restart(d, ev->time);
+	} else if (d->status == LM_STATUS_PENDING && ev->time - d->last_seen > r->when.within) {
+		lm_diagnosis_restart(d, ev->time);
+	}
 	lm_fields_copy(&d->fields, &e->merged);
-	if (!created && d->status == LM_STATUS_PENDING && ev->time - d->last_seen > r->when.within)
-		lm_diagnosis_restart(d);
 	lm_diagnosis_add_evidence(d, ev);
 	if (created || ev->time > d->last_seen)
 		d->last_seen = ev->time;
-	if (d->status == LM_STATUS_FIRING) {
-		d->count++;
-		return;
-	}
-	lm_time_t first_seen;
-	uint64_t count;
-	if (trig->on_match(d, ev->time, &first_seen, &count))
-		fire(e, d, first_seen, count);
+	d->count++;
+	if (d->status == LM_STATUS_PENDING && trig->on_match(d, ev->time))
+		fire(e, d);
 }
 
 void lm_engine_event(struct lm_engine *e, const struct lm_event *ev)

@@ -22,8 +22,7 @@ static void count_init(struct lm_diagnosis *d)
 	d->trigger = st;
 }
 
-static bool count_on_match(struct lm_diagnosis *d, lm_time_t t, lm_time_t *first_seen,
-			   uint64_t *count)
+static bool count_on_match(struct lm_diagnosis *d, lm_time_t t)
 {
 	const struct lm_when *w = &d->rule->when;
 	struct count_state *st = d->trigger;
@@ -35,11 +34,7 @@ static bool count_on_match(struct lm_diagnosis *d, lm_time_t t, lm_time_t *first
 		return false;
 	/* Full ring: st->next is now the oldest entry. */
 	lm_time_t oldest = st->times[st->next];
-	if (w->count > 1 && t - oldest > w->within)
-		return false;
-	*first_seen = oldest;
-	*count = w->count;
-	return true;
+	return w->count == 1 || t - oldest <= w->within;
 }
 
 static const struct lm_trigger count_trigger = {

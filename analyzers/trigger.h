@@ -19,10 +19,8 @@ struct lm_trigger {
 	const char *name;
 	/* A new key: allocate d->trigger. */
 	void (*init)(struct lm_diagnosis *d);
-	/* A match at time t for a pending diagnosis.  True when it fires now, with
-	 * the time of the first match that counts and how many matches count. */
-	bool (*on_match)(struct lm_diagnosis *d, lm_time_t t, lm_time_t *first_seen,
-			 uint64_t *count);
+	/* A match at time t for a pending diagnosis: true when it fires now. */
+	bool (*on_match)(struct lm_diagnosis *d, lm_time_t t);
 };
 
 const struct lm_trigger *lm_trigger_for(const struct lm_when *when);

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "core/options.h"
 #include "core/run.h"
+#include "core/signals.h"
 #include "rules/cli.h"
 
 int main(int argc, char **argv)
@@ -25,6 +26,7 @@ int main(int argc, char **argv)
 	} else if (o.n_inputs && strcmp(o.inputs[0], "rules") == 0) {
 		status = lm_rules_cli(&o, o.n_inputs - 1, o.inputs + 1);
 	} else {
+		lm_signals_install();
 		status = lm_run(&o);
 	}
 	if (fflush(stdout) != 0 && status == 0)

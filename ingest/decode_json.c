@@ -143,7 +143,8 @@ static int close_level(void *c)
 {
 	struct lm_json_parser *p = c;
 	p->depth--;
-	if (p->depth <= PATH_DEPTH) {
+	/* path_len[depth + 1] was saved only when the level opened below PATH_DEPTH. */
+	if (p->depth < PATH_DEPTH) {
 		p->path.len = p->path_len[p->depth + 1];
 		if (p->path.cap)
 			p->path.data[p->path.len] = '\0';
@@ -220,8 +221,12 @@ static void reset_record(struct lm_json_parser *p, struct lm_decode_ctx *ctx)
 static bool parse_record(struct lm_json_parser *p, const char *s, size_t n)
 {
 	yajl_status st = yajl_parse(p->h, (const unsigned char *)s, n);
-	/* Where it went wrong: inside the text, or at its end (cut short). */
-	size_t column = yajl_get_bytes_consumed(p->h) + 1;
+	/* Where it went wrong: inside the text (yajl stops right after the byte
+	 * where it noticed the problem, so the count is that byte's 1-based
+	 * column), or at its end (cut short). */
+	size_t column = yajl_get_bytes_consumed(p->h);
+	if (column == 0)
+		column = 1;
 	if (st == yajl_status_ok) {
 		st = yajl_complete_parse(p->h);
 		column = n + 1;

@@ -110,6 +110,7 @@ static enum lm_decode_status logfmt_decode(struct lm_decode_ctx *ctx, unsigned d
 	struct lm_buf *vals = &ctx->scratch[depth];
 	uint64_t is_string = 0;
 	int msg = -1;
+	unsigned pairs = 0;
 	size_t i = 0;
 	struct pair pr;
 	bool is_pair;
@@ -118,6 +119,7 @@ static enum lm_decode_status logfmt_decode(struct lm_decode_ctx *ctx, unsigned d
 	while (next_token(s, n, &i, &pr, &is_pair)) {
 		if (!is_pair)
 			continue;
+		pairs++;
 		unsigned before = fs->count;
 		if (pr.quoted) {
 			size_t off = vals->len;
@@ -143,6 +145,9 @@ static enum lm_decode_status logfmt_decode(struct lm_decode_ctx *ctx, unsigned d
 			is_string |= UINT64_C(1) << idx;
 		}
 	}
+	/* Not logfmt at all (only with --format logfmt): keep the line as text. */
+	if (pairs == 0)
+		return lm_decoder_plain.decode(ctx, depth, s, n, res);
 	res->line = (struct lm_str){ s, n };
 	res->text = lm_decode_structured_text(ctx, msg, is_string);
 	return LM_DECODE_DONE;

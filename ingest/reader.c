@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/signals.h"
+
 void lm_reader_init(struct lm_reader *r, int fd, size_t read_size, size_t max_line)
 {
 	memset(r, 0, sizeof(*r));
@@ -39,6 +41,10 @@ static long fill(struct lm_reader *r)
 		r->start = 0;
 	}
 	for (;;) {
+		if (lm_signals_stopping()) {
+			r->eof = true; /* asked to stop: what was read is still returned */
+			return 0;
+		}
 		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
 		if (n >= 0) {
 			r->end += (size_t)n;
@@ -52,10 +58,12 @@ static long fill(struct lm_reader *r)
 	}
 }
 
-static struct lm_str take(struct lm_reader *r, size_t len, size_t consumed)
+/* newline: the line ends right before a consumed "\n", so one "\r" before
+ * it goes too (not for a cut line or a last line without newline). */
+static struct lm_str take(struct lm_reader *r, size_t len, size_t consumed, bool newline)
 {
 	struct lm_str s = { r->buf + r->start, len };
-	if (len && s.p[len - 1] == '\r')
+	if (newline && len && s.p[len - 1] == '\r')
 		s.n--;
 	r->start += consumed;
 	r->scan = 0;
@@ -83,15 +91,17 @@ int lm_reader_next(struct lm_reader *r, struct lm_str *line, bool *cut)
 		} else if (nl) {
 			size_t len = (size_t)(nl - (r->buf + r->start));
 			if (len <= r->max_line) {
-				*line = take(r, len, len + 1);
+				*line = take(r, len, len + 1, true);
 				return 1;
 			}
-			*line = take(r, r->max_line, len + 1);
+			*line = take(r, r->max_line, len + 1, false);
 			*cut = true;
 			r->truncated++;
 			return 1;
-		} else if (avail >= r->max_line) {
-			*line = take(r, r->max_line, r->max_line);
+		} else if (avail > r->max_line) {
+			/* Only max_line + 1 bytes without a newline prove the line is
+			 * longer: exactly max_line bytes may still end at the next read. */
+			*line = take(r, r->max_line, r->max_line, false);
 			*cut = true;
 			r->truncated++;
 			r->skipping = true;
@@ -101,7 +111,7 @@ int lm_reader_next(struct lm_reader *r, struct lm_str *line, bool *cut)
 			if (r->eof) {
 				if (avail == 0)
 					return 0;
-				*line = take(r, avail, avail);
+				*line = take(r, avail, avail, false);
 				return 1;
 			}
 		}

@@ -6,7 +6,8 @@
  * it are removed; NUL bytes and invalid UTF-8 pass through untouched.  A line
  * longer than max_line is cut at max_line bytes (flagged), and the rest of it
  * up to the next newline is skipped.  A last line without a newline is
- * returned at end of input.  The reader does not know about formats.
+ * returned at end of input.  SIGINT or SIGTERM (core/signals.h) end the input
+ * at the next read.  The reader does not know about formats.
  */
 #ifndef LM_READER_H
 #define LM_READER_H

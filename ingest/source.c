@@ -58,6 +58,7 @@ static void report_problems(struct lm_source *src, uint64_t line_no)
 	}
 	if (src->dec.errors && !src->reported_decode) {
 		src->reported_decode = true;
+		src->dec.first_error_line = line_no;
 		lm_log_warn("%s:%llu:%zu: malformed record (%s); read as plain text (further ones are counted in the summary)",
 			    src->name, (unsigned long long)line_no, src->dec.error_column,
 			    src->dec.error_msg);
@@ -113,6 +114,7 @@ int lm_source_next(struct lm_source *src)
 	if (lm_decode_flush(&src->dec, &src->ev)) {
 		src->ev.line_no = first_line ? first_line : src->reader.line_no;
 		src->ev.truncated = false;
+		report_problems(src, src->ev.line_no);
 		stamp(src);
 		return 1;
 	}

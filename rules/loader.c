@@ -280,11 +280,12 @@ static void visit_rule(struct loader *ld, void *target, const char *key, yaml_no
 		enum lm_severity sev;
 		if (!want_type(ld, v, YAML_SCALAR_NODE, "severity"))
 			return;
-		if (lm_severity_parse(scalar(v), &sev) < 0 || sev == LM_SEV_NEVER)
+		if (lm_severity_parse(scalar(v), &sev) < 0 || sev == LM_SEV_NEVER) {
 			problem(ld, v, "severity must be info, warning, error or critical, not \"%s\"",
 				scalar(v));
-		else
-			r->severity = sev;
+			sev = LM_SEV_INFO; /* reported once: the key is there, its value is bad */
+		}
+		r->severity = sev;
 	} else if (strcmp(key, "layer") == 0) {
 		r->layer = get_string(ld, v, "layer");
 		if (r->layer && !lm_layer_valid(r->layer))
