@@ -4,6 +4,7 @@
  */
 #include "analyzers/diagnosis.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,9 +33,21 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 
 #define FNV_OFFSET UINT64_C(14695981039346656037)
 
+/* Where to cut s to at most max bytes without splitting a UTF-8 character. */
+static size_t cut_point(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	size_t cut = max;
+	/* Back off continuation bytes (10xxxxxx), at most 3 of them. */
+	while (cut > max - 3 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;
+	return cut;
+}
+
 static void evidence_set(struct lm_evidence *e, const struct lm_event *ev)
 {
-	size_t n = ev->line_len < LM_EVIDENCE_TEXT_MAX ? ev->line_len : LM_EVIDENCE_TEXT_MAX;
+	size_t n = cut_point(ev->line, ev->line_len, LM_EVIDENCE_TEXT_MAX);
 	lm_buf_reset(&e->text);
 	lm_buf_append(&e->text, ev->line, n);
 	e->cut = n < ev->line_len || ev->truncated;
@@ -73,7 +86,9 @@ void lm_diagnosis_fire(struct lm_diagnosis *d)
 	d->status = LM_STATUS_FIRING;
 	uint64_t h = fnv1a(FNV_OFFSET, d->rule->id, strlen(d->rule->id) + 1);
 	h = fnv1a(h, d->key, strlen(d->key) + 1);
-	h = fnv1a(h, &d->first_seen, sizeof(d->first_seen));
+	char when[24]; /* as text: the id must not depend on the machine's byte order */
+	int n = snprintf(when, sizeof(when), "%lld", (long long)d->first_seen);
+	h = fnv1a(h, when, (size_t)n);
 	static const char hex[] = "0123456789abcdef";
 	for (int i = 0; i < 16; i++)
 		d->incident[i] = hex[(h >> (60 - 4 * i)) & 0xf];
@@ -91,10 +106,10 @@ unsigned lm_diagnosis_evidence(const struct lm_diagnosis *d,
 	return n;
 }
 
-void lm_diagnosis_render(const struct lm_diagnosis *d, unsigned step, struct lm_buf *out)
+void lm_diagnosis_render(const struct lm_diagnosis *d, const char *tmpl, struct lm_buf *out)
 {
 	const struct lm_fields *sets[] = { &d->fields, &d->key_fields };
-	lm_template_render(out, d->rule->remediation[step].run, sets, 2);
+	lm_template_render(out, tmpl, sets, 2);
 }
 
 static void diagnosis_free(struct lm_diagnosis *d)

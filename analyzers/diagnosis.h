@@ -62,8 +62,9 @@ struct lm_diagnosis {
 /* The evidence of d in time order: first lines, then the latest ones. */
 unsigned lm_diagnosis_evidence(const struct lm_diagnosis *d,
 			       const struct lm_evidence **out, unsigned max);
-/* Appends remediation step i's command rendered with d's fields. */
-void lm_diagnosis_render(const struct lm_diagnosis *d, unsigned step, struct lm_buf *out);
+/* Appends a template of d's rule (a remediation command, the verify step)
+ * rendered with d's fields. */
+void lm_diagnosis_render(const struct lm_diagnosis *d, const char *tmpl, struct lm_buf *out);
 
 struct lm_diag_table;
 

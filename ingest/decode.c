@@ -97,6 +97,27 @@ struct lm_str lm_decode_structured_text(struct lm_decode_ctx *ctx, int msg_field
 	return (struct lm_str){ ctx->text.data ? ctx->text.data : "", ctx->text.len };
 }
 
+static bool one_of(struct lm_str key, const char *const *names)
+{
+	for (; *names; names++)
+		if (lm_str_eq(key, *names))
+			return true;
+	return false;
+}
+
+bool lm_decode_is_time_key(struct lm_str key)
+{
+	static const char *const names[] = { "time", "ts", "timestamp", "@timestamp", "t", NULL };
+	return one_of(key, names);
+}
+
+bool lm_decode_is_level_key(struct lm_str key)
+{
+	static const char *const names[] = { "level", "lvl", "severity", "levelname",
+					     "log.level", NULL };
+	return one_of(key, names);
+}
+
 void lm_decode_partial_add(struct lm_decode_ctx *ctx, const struct lm_decoder *owner,
 			   const char *s, size_t n)
 {

@@ -93,6 +93,10 @@ void lm_decode_error(struct lm_decode_ctx *ctx, size_t column, const char *msg);
  * string value, separated by spaces. is_string marks string-valued fields. */
 struct lm_str lm_decode_structured_text(struct lm_decode_ctx *ctx, int msg_field,
 					uint64_t is_string);
+/* Keys that carry a structured record's time or level: they become the
+ * event's time and level field, and stay out of its rule text. */
+bool lm_decode_is_time_key(struct lm_str key);
+bool lm_decode_is_level_key(struct lm_str key);
 /* Start or continue a joined record; returns the joined line when final. */
 void lm_decode_partial_add(struct lm_decode_ctx *ctx, const struct lm_decoder *owner,
 			   const char *s, size_t n);

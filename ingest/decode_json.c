@@ -33,6 +33,7 @@ struct lm_json_parser {
 	struct lm_decode_ctx *ctx;
 	struct lm_buf path;
 	size_t path_len[PATH_DEPTH + 1];
+	int index[PATH_DEPTH + 1]; /* per level: next array index, or -1 in a map */
 	unsigned depth;      /* maps and arrays open */
 	unsigned docs;       /* top-level values completed in this record */
 	bool top_not_object;
@@ -64,8 +65,19 @@ static void note_top_key(struct lm_json_parser *p, const char *k, size_t n)
 			p->envelope_hint = true;
 }
 
+/* In an array, an element's path is the array's path and its index
+ * ("tags.0", "tags.1"), so every field keeps a name of its own. */
+static void array_element(struct lm_json_parser *p)
+{
+	if (p->depth == 0 || p->depth > PATH_DEPTH || p->index[p->depth] < 0)
+		return;
+	p->path.len = p->path_len[p->depth];
+	lm_buf_printf(&p->path, "%s%d", p->path.len ? "." : "", p->index[p->depth]++);
+}
+
 static int add_value(struct lm_json_parser *p, const char *v, size_t n, bool string)
 {
+	array_element(p);
 	if (p->depth == 0) {
 		p->top_not_object = true;
 		return 1;
@@ -108,10 +120,13 @@ static int on_string(void *c, const unsigned char *s, size_t n)
 	return add_value(c, (const char *)s, n, true);
 }
 
-static void open_level(struct lm_json_parser *p)
+static void open_level(struct lm_json_parser *p, bool array)
 {
-	if (p->depth < PATH_DEPTH)
+	array_element(p);
+	if (p->depth < PATH_DEPTH) {
 		p->path_len[p->depth + 1] = p->path.len;
+		p->index[p->depth + 1] = array ? 0 : -1;
+	}
 	p->depth++;
 }
 
@@ -120,7 +135,7 @@ static int on_start_map(void *c)
 	struct lm_json_parser *p = c;
 	if (p->depth == 0 && p->docs > 0)
 		p->docs++; /* a second value on the same line: rejected later */
-	open_level(p);
+	open_level(p, false);
 	return 1;
 }
 
@@ -159,7 +174,7 @@ static int on_start_array(void *c)
 	struct lm_json_parser *p = c;
 	if (p->depth == 0)
 		p->top_not_object = true;
-	open_level(p);
+	open_level(p, true);
 	return 1;
 }
 
@@ -357,8 +372,14 @@ static enum lm_decode_status json_decode(struct lm_decode_ctx *ctx, unsigned dep
 	/* An application record. */
 	map_metadata(ctx, fs, fs);
 	int msg = p->idx_message >= 0 ? p->idx_message : p->idx_msg;
+	uint64_t text_fields = p->is_string;
+	for (unsigned i = before; i < fs->count && i < 64; i++) {
+		struct lm_str k = lm_fields_key(fs, i);
+		if (lm_decode_is_time_key(k) || lm_decode_is_level_key(k))
+			text_fields &= ~(UINT64_C(1) << i);
+	}
 	res->line = (struct lm_str){ s, n };
-	res->text = lm_decode_structured_text(ctx, msg, p->is_string);
+	res->text = lm_decode_structured_text(ctx, msg, text_fields);
 	return LM_DECODE_DONE;
 }
 

@@ -90,17 +90,10 @@ static void unescape(struct lm_buf *b, struct lm_str v)
 	}
 }
 
-static bool is_key(struct lm_str k, const char *const *names)
+static bool is_msg_key(struct lm_str k)
 {
-	for (; *names; names++)
-		if (lm_str_eq(k, *names))
-			return true;
-	return false;
+	return lm_str_eq(k, "msg") || lm_str_eq(k, "message");
 }
-
-static const char *const msg_keys[] = { "msg", "message", NULL };
-static const char *const time_keys[] = { "time", "ts", "timestamp", "t", NULL };
-static const char *const level_keys[] = { "level", "lvl", "severity", NULL };
 
 static enum lm_decode_status logfmt_decode(struct lm_decode_ctx *ctx, unsigned depth,
 					   const char *s, size_t n,
@@ -134,12 +127,12 @@ static enum lm_decode_status logfmt_decode(struct lm_decode_ctx *ctx, unsigned d
 		unsigned idx = fs->count - 1;
 		struct lm_str v = lm_fields_val(fs, idx);
 		lm_time_t t;
-		if (is_key(pr.key, time_keys) && lm_time_parse_value(v.p, v.n, ctx->ref, &t)) {
+		if (lm_decode_is_time_key(pr.key) && lm_time_parse_value(v.p, v.n, ctx->ref, &t)) {
 			lm_decode_set_time(ctx, t);
-		} else if (is_key(pr.key, level_keys)) {
+		} else if (lm_decode_is_level_key(pr.key)) {
 			if (!lm_str_eq(pr.key, "level"))
 				lm_fields_set(fs, "level", 5, v.p, v.n);
-		} else if (msg < 0 && is_key(pr.key, msg_keys)) {
+		} else if (msg < 0 && is_msg_key(pr.key)) {
 			msg = (int)idx;
 		} else {
 			is_string |= UINT64_C(1) << idx;

@@ -605,3 +605,21 @@ int lm_duration_parse(const char *s, lm_time_t *out)
 	*out = total;
 	return 0;
 }
+
+void lm_duration_format(lm_time_t d, char *buf, size_t size)
+{
+	static const struct {
+		const char *unit;
+		lm_time_t ns;
+	} units[] = {
+		{ "d", 86400 * LM_NS_PER_SEC }, { "h", 3600 * LM_NS_PER_SEC },
+		{ "m", 60 * LM_NS_PER_SEC },    { "s", LM_NS_PER_SEC },
+		{ "ms", LM_NS_PER_MS },         { "us", 1000 },
+	};
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (d != 0 && d % units[i].ns == 0) {
+			snprintf(buf, size, "%" PRId64 "%s", d / units[i].ns, units[i].unit);
+			return;
+		}
+	snprintf(buf, size, "%" PRId64 "ns", d);
+}

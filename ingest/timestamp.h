@@ -40,4 +40,8 @@ void lm_time_format(lm_time_t t, char *buf, size_t size);
  * ("500ms", "1.5s", "2m", "1h30m").  Returns 0, or -1 when s is not one. */
 int lm_duration_parse(const char *s, lm_time_t *out);
 
+/* A duration in the largest unit that writes it exactly: "1h", "90s", "250ms".
+ * buf >= 32 bytes. */
+void lm_duration_format(lm_time_t d, char *buf, size_t size);
+
 #endif

@@ -127,7 +127,7 @@ static void remediation_array(struct json_out *j, const struct lm_diagnosis *d)
 		key(j, "run");
 		if (r->remediation[i].run) {
 			lm_buf_reset(&j->cmd);
-			lm_diagnosis_render(d, i, &j->cmd);
+			lm_diagnosis_render(d, r->remediation[i].run, &j->cmd);
 			str(j, j->cmd.data, j->cmd.len);
 		} else {
 			yajl_gen_null(j->g);
@@ -170,7 +170,14 @@ static void json_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_em
 	yajl_gen_array_close(j->g);
 	key(j, "remediation");
 	remediation_array(j, d);
-	kv(j, "verify", r->verify);
+	key(j, "verify");
+	if (r->verify) {
+		lm_buf_reset(&j->cmd);
+		lm_diagnosis_render(d, r->verify, &j->cmd);
+		str(j, j->cmd.data, j->cmd.len);
+	} else {
+		yajl_gen_null(j->g);
+	}
 	kv(j, "runbook", r->runbook);
 	kv(j, "incident", d->incident);
 	yajl_gen_map_close(j->g);

@@ -68,8 +68,8 @@ void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_rule
 		fprintf(out, "  %llu malformed record%s read as plain text\n", (unsigned long long)malformed,
 			malformed == 1 ? "" : "s");
 	if (match_errors)
-		fprintf(out, "  %llu line%s where a rule hit a PCRE2 limit\n",
-			(unsigned long long)match_errors, match_errors == 1 ? "" : "s");
+		fprintf(out, "  %llu pattern match%s stopped by a PCRE2 limit\n",
+			(unsigned long long)match_errors, match_errors == 1 ? "" : "es");
 	if (st->evicted)
 		fprintf(out, "  %llu group key%s evicted (--max-keys)\n", (unsigned long long)st->evicted,
 			st->evicted == 1 ? "" : "s");

@@ -125,7 +125,7 @@ static void remediation(struct text_out *t, const struct lm_diagnosis *d)
 		if (!r->remediation[i].run)
 			continue;
 		lm_buf_reset(&t->cmd);
-		lm_diagnosis_render(d, i, &t->cmd);
+		lm_diagnosis_render(d, r->remediation[i].run, &t->cmd);
 		label(t, "");
 		lm_buf_puts(&t->line, "   ");
 		paint(t, "\033[32m", "$ ");
@@ -149,7 +149,10 @@ static void text_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_em
 	remediation(t, d);
 	if (r->verify) {
 		label(t, "verify");
-		lm_buf_printf(&t->line, "%s\n", r->verify);
+		lm_buf_reset(&t->cmd);
+		lm_diagnosis_render(d, r->verify, &t->cmd);
+		untrusted(t, t->cmd.data, t->cmd.len);
+		lm_buf_putc(&t->line, '\n');
 	}
 	if (r->runbook) {
 		label(t, "runbook");

@@ -44,7 +44,7 @@ static int show(const struct lm_ruleset *rs, const char *id)
 	}
 	printf("id:         %s\ntitle:      %s\n", r->id, r->title);
 	if (r->description)
-		printf("description: %s\n", r->description);
+		printf("description: %.*s\n", (int)strcspn(r->description, "\n"), r->description);
 	printf("severity:   %s\nlayer:      %s\nescalation: %d\ndefined:    %s:%u:%u\n",
 	       lm_severity_name(r->severity), r->layer, r->escalation, r->file, r->line, r->column);
 	printf("match%s:\n", r->field ? " (field)" : "");
@@ -55,7 +55,7 @@ static int show(const struct lm_ruleset *rs, const char *id)
 	printf("when:       count %u", r->when.count);
 	if (r->when.within) {
 		char d[32];
-		snprintf(d, sizeof(d), "%.3gs", (double)r->when.within / LM_NS_PER_SEC);
+		lm_duration_format(r->when.within, d, sizeof(d));
 		printf(" within %s", d);
 	}
 	for (unsigned i = 0; i < r->when.n_by; i++)
@@ -79,8 +79,8 @@ static int show(const struct lm_ruleset *rs, const char *id)
 }
 
 /* Fields every event may carry, besides a rule's own captures. */
-static const char *const event_fields[] = { "source", "stream", "namespace", "pod", "container",
-					    "host", "node", "level", NULL };
+static const char *const event_fields[] = { "stream", "namespace", "pod", "container", "host",
+					    "node", "level", NULL };
 
 struct lint {
 	const struct lm_matcher *m;
@@ -141,6 +141,8 @@ static int lint(const struct lm_ruleset *rs, const struct lm_matcher *m)
 		for (unsigned s = 0; s < r->n_remediation; s++)
 			if (r->remediation[s].run)
 				lm_template_each_placeholder(r->remediation[s].run, check_placeholder, &l);
+		if (r->verify)
+			lm_template_each_placeholder(r->verify, check_placeholder, &l);
 		for (unsigned b = 0; b < r->when.n_by; b++)
 			check_placeholder(&l, r->when.by[b], strlen(r->when.by[b]));
 	}

@@ -108,7 +108,7 @@ static void record(void *state, const struct lm_diagnosis *d, enum lm_emit kind)
 	snprintf(x->key, sizeof(x->key), "%s", b.len ? b.data : "");
 	lm_buf_reset(&b);
 	if (d->rule->n_remediation && d->rule->remediation[0].run) {
-		lm_diagnosis_render(d, 0, &b);
+		lm_diagnosis_render(d, d->rule->remediation[0].run, &b);
 		snprintf(x->cmd, sizeof(x->cmd), "%s", b.len ? b.data : "");
 	}
 	lm_buf_fini(&b);
