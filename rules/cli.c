@@ -52,6 +52,8 @@ static int show(const struct lm_ruleset *rs, const char *id)
 		printf("  field: %s\n", r->field);
 	for (unsigned i = 0; i < r->n_patterns; i++)
 		printf("  regex: %s\n", r->patterns[i].source);
+	for (unsigned i = 0; i < r->n_where; i++)
+		printf("  where: %s %s\n", r->where[i].field, r->where[i].text);
 	printf("when:       count %u", r->when.count);
 	if (r->when.within) {
 		char d[32];

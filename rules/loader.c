@@ -178,6 +178,31 @@ static void walk_mapping(struct loader *ld, const yaml_node_t *map, const char *
 	}
 }
 
+static void load_where(struct loader *ld, struct lm_rule *r, const yaml_node_t *map)
+{
+	if (!want_type(ld, map, YAML_MAPPING_NODE, "match.where"))
+		return;
+	size_t len = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+	r->where = lm_xcalloc(len ? len : 1, sizeof(*r->where));
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = node_at(ld, p->key);
+		yaml_node_t *v = node_at(ld, p->value);
+		if (!k || !v || !want_type(ld, k, YAML_SCALAR_NODE, "a match.where field") ||
+		    !want_type(ld, v, YAML_SCALAR_NODE, "a match.where condition"))
+			continue;
+		struct lm_condition *c = &r->where[r->n_where];
+		if (!lm_condition_parse(scalar(v), c)) {
+			problem(ld, v, "match.where.%s: \"%s\" is not a condition such as '> 1000', '>= 90%%' or '> 2s'",
+				scalar(k), scalar(v));
+			continue;
+		}
+		c->field = lm_xstrdup(scalar(k));
+		c->text = lm_xstrdup(scalar(v));
+		r->n_where++;
+	}
+}
+
 static void visit_match(struct loader *ld, void *target, const char *key, yaml_node_t *v,
 			const yaml_node_t *k)
 {
@@ -185,6 +210,10 @@ static void visit_match(struct loader *ld, void *target, const char *key, yaml_n
 	(void)k;
 	if (strcmp(key, "field") == 0) {
 		r->field = get_string(ld, v, "match.field");
+		return;
+	}
+	if (strcmp(key, "where") == 0) {
+		load_where(ld, r, v);
 		return;
 	}
 	unsigned *lines = NULL, *columns = NULL, n = 0;
@@ -263,7 +292,7 @@ static void visit_examples(struct loader *ld, void *target, const char *key, yam
 static void visit_rule(struct loader *ld, void *target, const char *key, yaml_node_t *v,
 		       const yaml_node_t *k)
 {
-	static const char *const match_keys[] = { "regex", "field", NULL };
+	static const char *const match_keys[] = { "regex", "field", "where", NULL };
 	static const char *const when_keys[] = { "count", "within", "by", NULL };
 	static const char *const example_keys[] = { "match", "no_match", NULL };
 	struct lm_rule *r = target;

@@ -142,6 +142,23 @@ static void add_captures(struct lm_matcher *m, const struct compiled *c, const c
 	}
 }
 
+/* Every condition of match.where, on a capture or else an event field. */
+static bool where_holds(const struct lm_rule *rule, const struct lm_event *ev,
+			const struct lm_fields *captures)
+{
+	for (unsigned i = 0; i < rule->n_where; i++) {
+		const struct lm_condition *c = &rule->where[i];
+		size_t len = strlen(c->field);
+		struct lm_str v;
+		if (!lm_fields_get(captures, c->field, len, &v) &&
+		    !lm_fields_get(ev->fields, c->field, len, &v))
+			return false;
+		if (!lm_condition_holds(c, v.p, v.n))
+			return false;
+	}
+	return true;
+}
+
 bool lm_matcher_match(struct lm_matcher *m, const struct lm_rule *rule,
 		      const struct lm_event *ev, struct lm_fields *captures)
 {
@@ -153,8 +170,12 @@ bool lm_matcher_match(struct lm_matcher *m, const struct lm_rule *rule,
 		const struct compiled *c = &st->pat[j];
 		int rc = pcre2_match(c->code, (PCRE2_SPTR)subject.p, subject.n, 0, 0, m->md, m->mctx);
 		if (rc >= 0) {
+			unsigned before = captures->count;
 			add_captures(m, c, subject.p, captures);
-			return true;
+			if (where_holds(rule, ev, captures))
+				return true;
+			lm_fields_truncate(captures, before);
+			continue; /* another pattern may still match with other values */
 		}
 		if (rc != PCRE2_ERROR_NOMATCH)
 			st->errors++;

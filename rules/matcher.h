@@ -24,8 +24,10 @@ struct lm_matcher;
 struct lm_matcher *lm_matcher_new(const struct lm_ruleset *rs);
 void lm_matcher_free(struct lm_matcher *m);
 
-/* Whether rule hits ev; its named captures are added to captures (which the
- * caller resets).  The first of the rule's patterns that matches wins. */
+/* Whether rule hits ev: one of its patterns matches and every condition of
+ * match.where holds on the captures (or else the event's fields).  The named
+ * captures of the pattern that hit are added to captures (which the caller
+ * resets); the first pattern that hits wins. */
 bool lm_matcher_match(struct lm_matcher *m, const struct lm_rule *rule,
 		      const struct lm_event *ev, struct lm_fields *captures);
 

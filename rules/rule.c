@@ -61,6 +61,11 @@ void lm_rule_fini(struct lm_rule *r)
 		free(r->patterns[i].source);
 	free(r->patterns);
 	free(r->field);
+	for (unsigned i = 0; i < r->n_where; i++) {
+		free(r->where[i].field);
+		free(r->where[i].text);
+	}
+	free(r->where);
 	free_strings(r->when.by, r->when.n_by);
 	free_strings(r->causes, r->n_causes);
 	for (unsigned i = 0; i < r->n_remediation; i++) {

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "core/event.h"
+#include "rules/condition.h"
 
 enum lm_severity {
 	LM_SEV_INFO,
@@ -64,6 +65,8 @@ struct lm_rule {
 	struct lm_pattern *patterns;
 	unsigned n_patterns;
 	char *field; /* match this field instead of the rule text; NULL: text */
+	struct lm_condition *where; /* all must hold for a match to count */
+	unsigned n_where;
 	struct lm_when when;
 	char **causes;
 	unsigned n_causes;

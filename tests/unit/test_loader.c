@@ -247,7 +247,7 @@ static const struct bad_case bad_cases[] = {
 	  HEAD "  match:\n"
 	       "    regex: x\n"
 	       "    flags: i\n",
-	  "7:5: unknown key \"flags\" in match (expected one of: regex, field)" },
+	  "7:5: unknown key \"flags\" in match (expected one of: regex, field, where)" },
 	{ "unknown key in when",
 	  HEAD "  match: {regex: x}\n"
 	       "  when:\n"
@@ -288,6 +288,15 @@ static const struct bad_case bad_cases[] = {
 	  "  layer: backend\n"
 	  "  match: {regex: x}\n",
 	  "1:3: rule t.a needs a title" },
+	{ "bad where condition",
+	  "- id: t.a\n"
+	  "  title: T\n"
+	  "  severity: info\n"
+	  "  layer: backend\n"
+	  "  match:\n"
+	  "    regex: x\n"
+	  "    where: {ms: 'about 5'}\n",
+	  "7:17: match.where.ms: \"about 5\" is not a condition such as '> 1000', '>= 90%' or '> 2s'" },
 	{ "missing severity",
 	  "- id: t.a\n"
 	  "  title: T\n"
