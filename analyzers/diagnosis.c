@@ -224,7 +224,7 @@ static void remove_diag(struct lm_diag_table *t, struct lm_diagnosis *d)
 		pp = &(*pp)->hash_next;
 	*pp = d->hash_next;
 	lru_unlink(t, d);
-	if (d->status == LM_STATUS_FIRING) {
+	if (d->listed) {
 		if (d->fired_prev)
 			d->fired_prev->fired_next = d->fired_next;
 		else
@@ -253,6 +253,17 @@ static const char *make_key(struct lm_buf *b, const struct lm_fields *key_fields
 		lm_buf_append(b, v.p, v.n);
 	}
 	return b->data;
+}
+
+struct lm_diagnosis *lm_diag_table_find(struct lm_diag_table *t, const struct lm_rule *rule,
+					const struct lm_fields *key_fields)
+{
+	const char *key = make_key(&t->key, key_fields);
+	size_t b = bucket_of(t, rule->index, key);
+	for (struct lm_diagnosis *d = t->buckets[b]; d; d = d->hash_next)
+		if (d->rule == rule && strcmp(d->key, key) == 0)
+			return d;
+	return NULL;
 }
 
 struct lm_diagnosis *lm_diag_table_get(struct lm_diag_table *t, const struct lm_rule *rule,
@@ -300,6 +311,9 @@ struct lm_diagnosis *lm_diag_table_get(struct lm_diag_table *t, const struct lm_
 
 void lm_diag_table_fired(struct lm_diag_table *t, struct lm_diagnosis *d)
 {
+	if (d->listed)
+		return;
+	d->listed = true;
 	d->fired_next = NULL;
 	d->fired_prev = t->fired_tail;
 	if (t->fired_tail)

@@ -49,6 +49,18 @@ struct lm_diagnosis {
 	uint64_t emitted_count;  /* count when last handed to the outputs */
 	char incident[17];
 	void *trigger;           /* the trigger's per-key state */
+	double value;            /* ratio or quantile measured when it last held */
+	lm_time_t fired_at;      /* when it started firing */
+	lm_time_t resolved_at;   /* when it resolved (set as it is handed out) */
+	lm_time_t cond_since;    /* pending: the condition holds since (0: not) */
+	lm_time_t false_since;   /* firing: the condition is false since (0: not) */
+	lm_time_t next_repeat;   /* firing: when to hand it out again */
+	bool fresh;              /* the next match starts a new run */
+	bool listed;             /* in the table's list of fired diagnoses */
+	/* event-time deadline, owned by analyzers/timers.c */
+	lm_time_t timer_at;
+	uint64_t timer_seq;
+	unsigned timer_slot;
 	struct lm_evidence first[LM_EVIDENCE_FIRST];
 	unsigned n_first;
 	struct lm_evidence latest[LM_EVIDENCE_LATEST]; /* a ring */
@@ -76,9 +88,13 @@ struct lm_diagnosis *lm_diag_table_get(struct lm_diag_table *t, const struct lm_
 				       const struct lm_fields *key_fields, bool *created,
 				       void (*evict_cb)(void *arg, struct lm_diagnosis *d),
 				       void *arg);
+/* The diagnosis of rule and key if there is one (no side effects). */
+struct lm_diagnosis *lm_diag_table_find(struct lm_diag_table *t, const struct lm_rule *rule,
+					const struct lm_fields *key_fields);
 /* Mark d as most recently used. */
 void lm_diag_table_touch(struct lm_diag_table *t, struct lm_diagnosis *d);
-/* d started firing: it joins the list of fired diagnoses (firing order). */
+/* d started firing: it joins the list of fired diagnoses (firing order),
+ * once however often it fires. */
 void lm_diag_table_fired(struct lm_diag_table *t, struct lm_diagnosis *d);
 /* Fired diagnoses, in the order they fired. */
 struct lm_diagnosis *lm_diag_table_first_fired(const struct lm_diag_table *t);

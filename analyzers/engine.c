@@ -7,7 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyzers/timers.h"
 #include "analyzers/trigger.h"
+
+/* How far out of order an event may come and still count where it belongs. */
+#define LM_LATENESS (5 * LM_NS_PER_SEC)
 
 struct lm_engine {
 	const struct lm_ruleset *rs;
@@ -16,6 +20,9 @@ struct lm_engine {
 	unsigned n_outputs;
 	struct lm_matches_writer *matches;
 	struct lm_diag_table *table;
+	struct lm_timers timers;
+	lm_time_t now; /* the latest event time: the engine's clock */
+	bool started;
 	struct lm_engine_stats stats;
 	/* reused for every event */
 	struct lm_fields captures, merged, key;
@@ -33,6 +40,7 @@ struct lm_engine *lm_engine_new(const struct lm_ruleset *rs, struct lm_matcher *
 	e->n_outputs = n_outputs;
 	e->matches = matches;
 	e->table = lm_diag_table_new(rs->n, keys_per_rule);
+	lm_timers_init(&e->timers);
 	e->stats.rule_matches = lm_xcalloc(rs->n ? rs->n : 1, sizeof(uint64_t));
 	e->hit_ids = lm_xcalloc(rs->n ? rs->n : 1, sizeof(*e->hit_ids));
 	lm_fields_init(&e->captures);
@@ -46,6 +54,7 @@ void lm_engine_free(struct lm_engine *e)
 	if (!e)
 		return;
 	lm_diag_table_free(e->table);
+	lm_timers_fini(&e->timers);
 	free(e->stats.rule_matches);
 	free(e->hit_ids);
 	lm_fields_fini(&e->captures);
@@ -64,6 +73,7 @@ static void emit(struct lm_engine *e, struct lm_diagnosis *d, enum lm_emit kind)
 static void on_evict(void *arg, struct lm_diagnosis *d)
 {
 	struct lm_engine *e = arg;
+	lm_timers_set(&e->timers, d, 0);
 	/* Nothing a diagnosis gathered is lost: its last update goes out first. */
 	if (d->status == LM_STATUS_FIRING && d->count > d->emitted_count)
 		emit(e, d, LM_EMIT_UPDATE);
@@ -92,8 +102,19 @@ static void build_key(struct lm_fields *key, const struct lm_when *w,
 	}
 }
 
-static void fire(struct lm_engine *e, struct lm_diagnosis *d)
+static void fire(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now, double value)
 {
+	const struct lm_when *w = &d->rule->when;
+	/* first_seen is when the trouble began: the run's first match, the
+	 * moment a ratio or quantile went over, the last sign of life. */
+	if (w->kind == LM_WHEN_RATIO || w->kind == LM_WHEN_QUANTILE)
+		d->first_seen = d->cond_since;
+	else if (w->kind == LM_WHEN_ABSENT)
+		d->first_seen = d->last_seen;
+	d->value = value;
+	d->fired_at = now;
+	d->next_repeat = now + w->repeat;
+	d->false_since = 0;
 	lm_diagnosis_fire(d);
 	lm_diag_table_fired(e->table, d);
 	enum lm_severity sev = d->rule->severity;
@@ -104,50 +125,181 @@ static void fire(struct lm_engine *e, struct lm_diagnosis *d)
 	emit(e, d, LM_EMIT_FIRING);
 }
 
-static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct lm_event *ev)
+static void resolve(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t at)
 {
+	d->resolved_at = at;
+	emit(e, d, LM_EMIT_RESOLVED);
+	e->stats.resolved++;
+	d->status = LM_STATUS_PENDING;
+	d->cond_since = d->false_since = 0;
+	d->fresh = true; /* the next match is the start of a new run */
+}
+
+/* The earliest deadline after now that can change d, or 0. */
+static lm_time_t next_deadline(const struct lm_diagnosis *d, lm_time_t now, bool holds)
+{
+	const struct lm_when *w = &d->rule->when;
+	lm_time_t c[4] = { lm_trigger_for(w)->next_change(d, now), 0, 0, 0 };
+	if (d->status == LM_STATUS_PENDING && d->cond_since)
+		c[1] = d->cond_since + w->hold;
+	if (d->status == LM_STATUS_FIRING && !holds)
+		c[2] = d->false_since + w->resolve_after;
+	if (d->status == LM_STATUS_FIRING && holds)
+		c[3] = d->next_repeat;
+	lm_time_t best = 0;
+	for (int i = 0; i < 4; i++)
+		if (c[i] > now && (best == 0 || c[i] < best))
+			best = c[i];
+	return best;
+}
+
+/* Where d stands at time now: fire, repeat, resolve; then its next deadline. */
+static void evaluate(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now)
+{
+	const struct lm_when *w = &d->rule->when;
+	double value = 0;
+	bool holds = lm_trigger_for(w)->holds(d, now, &value);
+	if (d->status == LM_STATUS_PENDING) {
+		if (!holds) {
+			d->cond_since = 0;
+		} else {
+			if (!d->cond_since)
+				d->cond_since = now;
+			if (now - d->cond_since >= w->hold)
+				fire(e, d, now, value);
+		}
+	} else if (holds) {
+		d->false_since = 0;
+		d->value = value;
+		if (now >= d->next_repeat) {
+			emit(e, d, LM_EMIT_REPEAT);
+			while (d->next_repeat <= now)
+				d->next_repeat += w->repeat;
+		}
+	} else {
+		if (!d->false_since)
+			d->false_since = now;
+		if (now - d->false_since >= w->resolve_after)
+			resolve(e, d, d->false_since + w->resolve_after);
+	}
+	lm_timers_set(&e->timers, d, next_deadline(d, now, holds));
+}
+
+/* Moves the engine's clock to t, handling every deadline on the way at its
+ * own time, in order. */
+static void advance(struct lm_engine *e, lm_time_t t)
+{
+	if (e->started && t <= e->now)
+		return;
+	e->started = true;
+	struct lm_diagnosis *d;
+	lm_time_t at;
+	while ((d = lm_timers_pop(&e->timers, t, &at)) != NULL) {
+		if (at > e->now)
+			e->now = at;
+		evaluate(e, d, e->now);
+	}
+	e->now = t;
+}
+
+/* An after-rule's match counts only when the rule it follows matched the same
+ * key within the window before it. */
+static bool after_gate(struct lm_engine *e, const struct lm_rule *r, lm_time_t t)
+{
+	const struct lm_rule *first = &e->rs->rules[r->when.after_index];
+	const struct lm_diagnosis *d = lm_diag_table_find(e->table, first, &e->key);
+	return d && d->last_seen <= t && t - d->last_seen <= r->when.within;
+}
+
+static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct lm_event *ev,
+		    bool hit, bool selected)
+{
+	lm_time_t t = ev->time;
 	build_key(&e->key, &r->when, &e->merged);
+	if (hit && r->when.kind == LM_WHEN_AFTER && !after_gate(e, r, t)) {
+		hit = false;
+		if (!selected)
+			return;
+	}
 	bool created;
 	struct lm_diagnosis *d = lm_diag_table_get(e->table, r, &e->key, &created, on_evict, e);
 	const struct lm_trigger *trig = lm_trigger_for(&r->when);
 	if (created) {
 		trig->init(d);
-		lm_diagnosis_restart(d, ev->time);
-	} else if (d->status == LM_STATUS_PENDING && ev->time - d->last_seen > r->when.within) {
-		lm_diagnosis_restart(d, ev->time);
+		d->fresh = true;
 	}
-	lm_fields_copy(&d->fields, &e->merged);
-	lm_diagnosis_add_evidence(d, ev);
-	if (created || ev->time > d->last_seen)
-		d->last_seen = ev->time;
-	d->count++;
-	if (d->status == LM_STATUS_PENDING && trig->on_match(d, ev->time))
-		fire(e, d);
+	if (selected)
+		trig->on_select(d, t);
+	if (hit) {
+		if (d->fresh || (d->status == LM_STATUS_PENDING && t - d->last_seen > r->when.within)) {
+			lm_diagnosis_restart(d, t);
+			d->fresh = false;
+		}
+		lm_fields_copy(&d->fields, &e->merged);
+		lm_diagnosis_add_evidence(d, ev);
+		if (t > d->last_seen || d->count == 0)
+			d->last_seen = t;
+		d->count++;
+		trig->on_match(d, t, &e->merged);
+	}
+	evaluate(e, d, t);
+}
+
+/* Adds a match's captures over the fields gathered so far. */
+static void add_captures(struct lm_fields *into, const struct lm_fields *captures)
+{
+	for (unsigned c = 0; c < captures->count; c++) {
+		struct lm_str k = lm_fields_key(captures, c), v = lm_fields_val(captures, c);
+		lm_fields_set(into, k.p, k.n, v.p, v.n);
+	}
+}
+
+/* One rule on one event: its match, and for a ratio rule its selector. */
+static bool run_rule(struct lm_engine *e, const struct lm_rule *r, const struct lm_event *ev)
+{
+	lm_fields_reset(&e->captures);
+	bool hit = lm_matcher_match(e->matcher, r, ev, &e->captures);
+	if (hit && e->matches) {
+		add_captures(&e->merged, &e->captures);
+		return true;
+	}
+	if (e->matches)
+		return hit;
+	if (hit) {
+		merge_fields(&e->merged, ev->fields, &e->captures);
+		/* A ratio's matches are among what it selects (5xx among requests). */
+		analyse(e, r, ev, true, r->when.kind == LM_WHEN_RATIO);
+		return true;
+	}
+	if (r->when.kind == LM_WHEN_RATIO) {
+		lm_fields_reset(&e->captures);
+		if (lm_matcher_select(e->matcher, r, ev, &e->captures)) {
+			merge_fields(&e->merged, ev->fields, &e->captures);
+			analyse(e, r, ev, false, true);
+		}
+	}
+	return false;
 }
 
 void lm_engine_event(struct lm_engine *e, const struct lm_event *ev)
 {
 	unsigned hits = 0;
 	e->stats.events++;
+	/* An event further behind the clock than the lateness bound is counted
+	 * as late.  Every event counts where its windows still reach and is
+	 * judged at its own time (late ones are, say, records stamped on arrival
+	 * before a file's first timestamp, which puts them after all the rest). */
+	if (e->started && ev->time < e->now - LM_LATENESS)
+		e->stats.late++;
+	advance(e, ev->time);
 	if (e->matches)
 		lm_fields_copy(&e->merged, ev->fields);
 	for (unsigned i = 0; i < e->rs->n; i++) {
 		const struct lm_rule *r = &e->rs->rules[i];
-		lm_fields_reset(&e->captures);
-		if (!lm_matcher_match(e->matcher, r, ev, &e->captures))
+		if (!run_rule(e, r, ev))
 			continue;
 		e->stats.rule_matches[i]++;
 		e->hit_ids[hits++] = r->id;
-		if (e->matches) {
-			for (unsigned c = 0; c < e->captures.count; c++) {
-				struct lm_str k = lm_fields_key(&e->captures, c);
-				struct lm_str v = lm_fields_val(&e->captures, c);
-				lm_fields_set(&e->merged, k.p, k.n, v.p, v.n);
-			}
-			continue;
-		}
-		merge_fields(&e->merged, ev->fields, &e->captures);
-		analyse(e, r, ev);
 	}
 	if (!hits)
 		return;
@@ -160,7 +312,7 @@ void lm_engine_event(struct lm_engine *e, const struct lm_event *ev)
 void lm_engine_finish(struct lm_engine *e)
 {
 	for (struct lm_diagnosis *d = lm_diag_table_first_fired(e->table); d; d = d->fired_next)
-		if (d->count > d->emitted_count)
+		if (d->status == LM_STATUS_FIRING && d->count > d->emitted_count)
 			emit(e, d, LM_EMIT_UPDATE);
 	e->stats.evicted = lm_diag_table_evicted(e->table);
 }

@@ -25,6 +25,8 @@ struct lm_engine_stats {
 	uint64_t *rule_matches;              /* per rule */
 	uint64_t fired[LM_SEV_NEVER];        /* diagnoses fired per severity */
 	uint64_t evicted;
+	uint64_t resolved;                   /* diagnoses resolved */
+	uint64_t late;                       /* events too late to count in windows */
 	bool any_fired;
 	enum lm_severity worst;              /* highest severity fired */
 };
@@ -36,8 +38,9 @@ struct lm_engine *lm_engine_new(const struct lm_ruleset *rs, struct lm_matcher *
 				struct lm_matches_writer *matches, unsigned keys_per_rule);
 void lm_engine_free(struct lm_engine *e);
 void lm_engine_event(struct lm_engine *e, const struct lm_event *ev);
-/* End of input: diagnoses that gathered matches since they were last handed
- * out are handed out once more, in the order they fired. */
+/* End of input: firing diagnoses that gathered matches since they were last
+ * handed out are handed out once more, in the order they fired.  Nothing
+ * resolves here: the clock stops at the last event's time. */
 void lm_engine_finish(struct lm_engine *e);
 const struct lm_engine_stats *lm_engine_stats(const struct lm_engine *e);
 /* Fired diagnoses in firing order, for the summary. */

@@ -5,6 +5,7 @@
  * byte-identical output.  Log text is made valid UTF-8 first; yajl escapes
  * control characters.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
@@ -141,10 +142,10 @@ static void json_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_em
 {
 	struct json_out *j = state;
 	const struct lm_rule *r = d->rule;
-	(void)kind; /* both are the diagnosis as it stands; the last one per incident has the totals */
 	yajl_gen_map_open(j->g);
 	kv(j, "type", "diagnosis");
-	kv(j, "status", "firing");
+	kv(j, "status", kind == LM_EMIT_RESOLVED ? "resolved" : "firing");
+	kv(j, "event", lm_emit_name(kind));
 	kv(j, "rule", r->id);
 	kv(j, "title", r->title);
 	kv(j, "severity", lm_severity_name(r->severity));
@@ -157,8 +158,18 @@ static void json_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_em
 	time_value(j, d->first_seen);
 	key(j, "last_seen");
 	time_value(j, d->last_seen);
+	key(j, "resolved_at");
+	if (kind == LM_EMIT_RESOLVED)
+		time_value(j, d->resolved_at);
+	else
+		yajl_gen_null(j->g);
 	key(j, "count");
 	yajl_gen_integer(j->g, (long long)d->count);
+	key(j, "value");
+	if (d->rule->when.kind == LM_WHEN_RATIO || d->rule->when.kind == LM_WHEN_QUANTILE)
+		yajl_gen_double(j->g, round(d->value * 1e6) / 1e6);
+	else
+		yajl_gen_null(j->g);
 	key(j, "evidence");
 	evidence_array(j, d);
 	key(j, "fields");

@@ -14,3 +14,9 @@ const struct lm_output_ops *lm_output_find(const char *name)
 			return registry[i];
 	return NULL;
 }
+
+const char *lm_emit_name(enum lm_emit kind)
+{
+	static const char *const names[] = { "fired", "repeat", "update", "resolved" };
+	return names[kind];
+}

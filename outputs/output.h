@@ -15,9 +15,14 @@
 #include "analyzers/diagnosis.h"
 
 enum lm_emit {
-	LM_EMIT_FIRING, /* the diagnosis starts firing */
-	LM_EMIT_UPDATE, /* more matches since it was last handed out (end of input, eviction) */
+	LM_EMIT_FIRING,   /* the diagnosis starts firing */
+	LM_EMIT_REPEAT,   /* still firing after repeat_interval */
+	LM_EMIT_UPDATE,   /* more matches since it was last handed out (end of input, eviction) */
+	LM_EMIT_RESOLVED, /* its condition has been false for resolve_after */
 };
+
+/* "fired", "repeat", "update", "resolved" */
+const char *lm_emit_name(enum lm_emit kind);
 
 struct lm_output_ops {
 	const char *name;

@@ -134,13 +134,39 @@ static void remediation(struct text_out *t, const struct lm_diagnosis *d)
 	}
 }
 
+/* One line for a diagnosis already shown: still firing, or resolved. */
+static void notice(struct text_out *t, const struct lm_diagnosis *d, enum lm_emit kind)
+{
+	char at[40];
+	lm_time_format(kind == LM_EMIT_RESOLVED ? d->resolved_at : d->last_seen, at, sizeof(at));
+	paint(t, kind == LM_EMIT_RESOLVED ? "\033[32m" : severity_color(d->rule->severity),
+	      kind == LM_EMIT_RESOLVED ? "RESOLVED" : "STILL FIRING");
+	lm_buf_printf(&t->line, " %s  [%s]", d->rule->title, d->rule->id);
+	for (unsigned i = 0; i < d->key_fields.count; i++) {
+		struct lm_str k = lm_fields_key(&d->key_fields, i);
+		struct lm_str v = lm_fields_val(&d->key_fields, i);
+		lm_buf_putc(&t->line, ' ');
+		untrusted(t, k.p, k.n);
+		lm_buf_putc(&t->line, '=');
+		untrusted(t, v.p, v.n);
+	}
+	lm_buf_printf(&t->line, " at %s, %llu match%s, incident %s\n\n", at,
+		      (unsigned long long)d->count, d->count == 1 ? "" : "es", d->incident);
+	fwrite(t->line.data, 1, t->line.len, t->out);
+	fflush(t->out);
+}
+
 static void text_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_emit kind)
 {
 	struct text_out *t = state;
 	const struct lm_rule *r = d->rule;
-	if (kind != LM_EMIT_FIRING)
-		return;
+	if (kind == LM_EMIT_UPDATE)
+		return; /* the summary has the totals */
 	lm_buf_reset(&t->line);
+	if (kind != LM_EMIT_FIRING) {
+		notice(t, d, kind);
+		return;
+	}
 	head(t, d);
 	where(t, d);
 	when(t, d);

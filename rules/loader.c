@@ -136,6 +136,36 @@ static char **get_strings(struct loader *ld, const yaml_node_t *n, const char *w
 	return v;
 }
 
+static bool get_duration(struct loader *ld, const yaml_node_t *v, const char *what,
+			 lm_time_t *out)
+{
+	if (!want_type(ld, v, YAML_SCALAR_NODE, what))
+		return false;
+	if (lm_duration_parse(scalar(v), out) < 0) {
+		problem(ld, v, "%s must be a duration such as 30s, 5m or 1h, not \"%s\"", what,
+			scalar(v));
+		return false;
+	}
+	return true;
+}
+
+/* A list of patterns (one string or a list), with their positions. */
+static struct lm_pattern *get_patterns(struct loader *ld, const yaml_node_t *v, const char *what,
+				       unsigned *count)
+{
+	unsigned *lines = NULL, *columns = NULL;
+	char **src = get_strings(ld, v, what, count, &lines, &columns);
+	struct lm_pattern *p = lm_xcalloc(*count ? *count : 1, sizeof(*p));
+	for (unsigned i = 0; i < *count; i++)
+		p[i] = (struct lm_pattern){ src[i], lines[i], columns[i] };
+	if (src && *count == 0)
+		problem(ld, v, "%s is an empty list", what);
+	free(src);
+	free(lines);
+	free(columns);
+	return p;
+}
+
 /* Walks a mapping: calls visit for each key listed in keys, reports others
  * and repeated keys. */
 typedef void (*visit_fn)(struct loader *ld, void *target, const char *key,
@@ -216,34 +246,116 @@ static void visit_match(struct loader *ld, void *target, const char *key, yaml_n
 		load_where(ld, r, v);
 		return;
 	}
-	unsigned *lines = NULL, *columns = NULL, n = 0;
-	char **src = get_strings(ld, v, "match.regex", &n, &lines, &columns);
-	r->patterns = lm_xcalloc(n ? n : 1, sizeof(*r->patterns));
-	for (unsigned i = 0; i < n; i++)
-		r->patterns[i] = (struct lm_pattern){ src[i], lines[i], columns[i] };
-	r->n_patterns = n;
-	if (src && n == 0)
-		problem(ld, v, "match.regex is an empty list");
-	free(src);
-	free(lines);
-	free(columns);
+	r->patterns = get_patterns(ld, v, "match.regex", &r->n_patterns);
 }
 
-static void visit_when(struct loader *ld, void *target, const char *key, yaml_node_t *v,
-		       const yaml_node_t *k)
+static void visit_ratio(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+			const yaml_node_t *k)
+{
+	struct lm_when *w = target;
+	struct lm_quantity q;
+	unsigned long n;
+	(void)k;
+	if (strcmp(key, "of") == 0) {
+		w->of = get_patterns(ld, v, "when.ratio.of", &w->n_of);
+	} else if (strcmp(key, "above") == 0) {
+		if (!want_type(ld, v, YAML_SCALAR_NODE, "when.ratio.above"))
+			return;
+		if (!lm_quantity_parse(scalar(v), strlen(scalar(v)), &q) ||
+		    (q.kind != LM_UNIT_PERCENT && q.kind != LM_UNIT_NONE) || q.value < 0 ||
+		    (q.kind == LM_UNIT_PERCENT ? q.value > 100 : q.value > 1))
+			problem(ld, v, "when.ratio.above must be a share such as 10%% or 0.1, not \"%s\"",
+				scalar(v));
+		else
+			w->share = q.kind == LM_UNIT_PERCENT ? q.value / 100 : q.value;
+	} else if (get_uint(ld, v, "when.ratio.min", 1, 100000000, &n)) {
+		w->min = (unsigned)n;
+	}
+}
+
+static void visit_quantile(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+			   const yaml_node_t *k)
 {
 	struct lm_when *w = target;
 	unsigned long n;
 	(void)k;
+	if (strcmp(key, "field") == 0) {
+		w->field = get_string(ld, v, "when.quantile.field");
+	} else if (strcmp(key, "q") == 0) {
+		if (!want_type(ld, v, YAML_SCALAR_NODE, "when.quantile.q"))
+			return;
+		const char *t = scalar(v);
+		char *end;
+		double q = strtod(t[0] == 'p' ? t + 1 : t, &end);
+		if (t[0] == 'p')
+			q /= 100; /* p95 */
+		if (*end || end == t || !(q > 0 && q < 1))
+			problem(ld, v, "when.quantile.q must be between 0 and 1 (0.95) or pNN (p95), not \"%s\"",
+				t);
+		else
+			w->q = q;
+	} else if (strcmp(key, "above") == 0) {
+		if (want_type(ld, v, YAML_SCALAR_NODE, "when.quantile.above") &&
+		    !lm_quantity_parse(scalar(v), strlen(scalar(v)), &w->above))
+			problem(ld, v, "when.quantile.above must be a number with an optional unit (2s, 200ms), not \"%s\"",
+				scalar(v));
+	} else if (get_uint(ld, v, "when.quantile.min", 1, 100000000, &n)) {
+		w->min = (unsigned)n;
+	}
+}
+
+/* Which kind a when mapping declared; more than one is a problem. */
+static void set_kind(struct loader *ld, struct lm_when *w, enum lm_when_kind kind,
+		     const yaml_node_t *k, bool *kind_seen)
+{
+	if (*kind_seen)
+		problem(ld, k, "when: %s and %s cannot be combined: a rule has one trigger",
+			lm_when_kind_name(w->kind), lm_when_kind_name(kind));
+	*kind_seen = true;
+	w->kind = kind;
+}
+
+struct when_target {
+	struct lm_when *w;
+	bool kind_seen;
+};
+
+static void visit_when(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+		       const yaml_node_t *k)
+{
+	static const char *const ratio_keys[] = { "of", "above", "min", NULL };
+	static const char *const quantile_keys[] = { "field", "q", "above", "min", NULL };
+	struct when_target *wt = target;
+	struct lm_when *w = wt->w;
+	unsigned long n;
 	if (strcmp(key, "count") == 0) {
+		set_kind(ld, w, LM_WHEN_COUNT, k, &wt->kind_seen);
 		if (get_uint(ld, v, "when.count", 1, 1000000, &n))
 			w->count = (unsigned)n;
+	} else if (strcmp(key, "ratio") == 0) {
+		set_kind(ld, w, LM_WHEN_RATIO, k, &wt->kind_seen);
+		if (want_type(ld, v, YAML_MAPPING_NODE, "when.ratio"))
+			walk_mapping(ld, v, "when.ratio", ratio_keys, visit_ratio, w);
+	} else if (strcmp(key, "quantile") == 0) {
+		set_kind(ld, w, LM_WHEN_QUANTILE, k, &wt->kind_seen);
+		if (want_type(ld, v, YAML_MAPPING_NODE, "when.quantile"))
+			walk_mapping(ld, v, "when.quantile", quantile_keys, visit_quantile, w);
+	} else if (strcmp(key, "absent") == 0) {
+		set_kind(ld, w, LM_WHEN_ABSENT, k, &wt->kind_seen);
+		if (get_duration(ld, v, "when.absent", &w->hold) && w->hold <= 0)
+			problem(ld, v, "when.absent must be longer than 0");
+	} else if (strcmp(key, "after") == 0) {
+		set_kind(ld, w, LM_WHEN_AFTER, k, &wt->kind_seen);
+		w->after = get_string(ld, v, "when.after");
 	} else if (strcmp(key, "within") == 0) {
-		if (!want_type(ld, v, YAML_SCALAR_NODE, "when.within"))
-			return;
-		if (lm_duration_parse(scalar(v), &w->within) < 0 || w->within <= 0)
-			problem(ld, v, "when.within must be a duration such as 30s, 5m or 1h, not \"%s\"",
-				scalar(v));
+		if (get_duration(ld, v, "when.within", &w->within) && w->within <= 0)
+			problem(ld, v, "when.within must be longer than 0");
+	} else if (strcmp(key, "for") == 0) {
+		get_duration(ld, v, "when.for", &w->hold);
+	} else if (strcmp(key, "resolve_after") == 0) {
+		get_duration(ld, v, "when.resolve_after", &w->resolve_after);
+	} else if (strcmp(key, "repeat_interval") == 0) {
+		get_duration(ld, v, "when.repeat_interval", &w->repeat);
 	} else {
 		w->by = get_strings(ld, v, "when.by", &w->n_by, NULL, NULL);
 	}
@@ -293,7 +405,9 @@ static void visit_rule(struct loader *ld, void *target, const char *key, yaml_no
 		       const yaml_node_t *k)
 {
 	static const char *const match_keys[] = { "regex", "field", "where", NULL };
-	static const char *const when_keys[] = { "count", "within", "by", NULL };
+	static const char *const when_keys[] = { "count", "ratio", "quantile", "absent", "after",
+						 "within", "for", "by", "resolve_after",
+						 "repeat_interval", NULL };
 	static const char *const example_keys[] = { "match", "no_match", NULL };
 	struct lm_rule *r = target;
 	unsigned long n;
@@ -326,8 +440,9 @@ static void visit_rule(struct loader *ld, void *target, const char *key, yaml_no
 		if (want_type(ld, v, YAML_MAPPING_NODE, "match"))
 			walk_mapping(ld, v, "match", match_keys, visit_match, r);
 	} else if (strcmp(key, "when") == 0) {
+		struct when_target wt = { &r->when, false };
 		if (want_type(ld, v, YAML_MAPPING_NODE, "when"))
-			walk_mapping(ld, v, "when", when_keys, visit_when, &r->when);
+			walk_mapping(ld, v, "when", when_keys, visit_when, &wt);
 	} else if (strcmp(key, "causes") == 0) {
 		r->causes = get_strings(ld, v, "causes", &r->n_causes, NULL, NULL);
 	} else if (strcmp(key, "remediation") == 0) {
@@ -353,8 +468,49 @@ static bool id_valid(const char *id)
 	return true;
 }
 
+/* The keys each trigger needs, and the defaults. */
+static void check_when(struct loader *ld, const yaml_node_t *node, const char *id,
+		       struct lm_when *w)
+{
+	switch (w->kind) {
+	case LM_WHEN_COUNT:
+		if (w->count == 0)
+			w->count = 1;
+		if (w->count > 1 && w->within == 0)
+			problem(ld, node, "rule %s: when.count above 1 needs when.within", id);
+		break;
+	case LM_WHEN_RATIO:
+		if (!w->n_of || w->share <= 0 || !w->within)
+			problem(ld, node, "rule %s: when.ratio needs of, above and when.within", id);
+		if (!w->min)
+			w->min = LM_RATIO_MIN_DEFAULT;
+		break;
+	case LM_WHEN_QUANTILE:
+		if (!w->field || w->q <= 0 || !w->within || w->above.value <= 0)
+			problem(ld, node, "rule %s: when.quantile needs field, q, above and when.within", id);
+		if (!w->min)
+			w->min = LM_QUANTILE_MIN_DEFAULT;
+		break;
+	case LM_WHEN_ABSENT:
+		break;
+	case LM_WHEN_AFTER:
+		if (!w->after || !w->within)
+			problem(ld, node, "rule %s: when.after needs a rule id and when.within", id);
+		break;
+	}
+	if (w->hold && w->kind != LM_WHEN_RATIO && w->kind != LM_WHEN_QUANTILE)
+		problem(ld, node, "rule %s: when.for applies to ratio and quantile rules", id);
+	if (w->resolve_after < 0) /* not given: absence ends at the next match */
+		w->resolve_after = w->kind == LM_WHEN_ABSENT ? 0
+				   : w->within > LM_RESOLVE_AFTER_DEFAULT ? w->within
+									  : LM_RESOLVE_AFTER_DEFAULT;
+	if (!w->repeat)
+		w->repeat = LM_REPEAT_DEFAULT;
+}
+
 /* What a rule must have, and what depends on several keys. */
-static bool check_rule(struct loader *ld, const yaml_node_t *node, struct lm_rule *r)
+static bool check_rule(struct loader *ld, const yaml_node_t *node, struct lm_rule *r,
+		       bool keys_sound)
 {
 	int before = ld->errors;
 	if (!r->id)
@@ -373,10 +529,8 @@ static bool check_rule(struct loader *ld, const yaml_node_t *node, struct lm_rul
 		problem(ld, node, "rule %s needs a layer", id);
 	if (!r->n_patterns)
 		problem(ld, node, "rule %s needs match.regex", id);
-	if (r->when.count == 0)
-		r->when.count = 1;
-	if (r->when.count > 1 && r->when.within == 0)
-		problem(ld, node, "rule %s: when.count above 1 needs when.within", id);
+	if (keys_sound) /* checks across keys only when the keys themselves are sound */
+		check_when(ld, node, id, &r->when);
 	if (r->escalation == 0)
 		r->escalation = 1;
 	return ld->errors == before;
@@ -390,6 +544,7 @@ static void load_rule(struct loader *ld, yaml_node_t *node)
 	struct lm_rule r;
 	memset(&r, 0, sizeof(r));
 	r.severity = LM_SEV_NEVER; /* unset: a rule cannot declare "never" */
+	r.when.resolve_after = -1; /* unset: check_when picks the default */
 	int before = ld->errors;
 	walk_mapping(ld, node, "a rule", keys, visit_rule, &r);
 	r.file = lm_xstrdup(ld->file);
@@ -397,7 +552,7 @@ static void load_rule(struct loader *ld, yaml_node_t *node)
 	r.column = (unsigned)node->start_mark.column + 1;
 	/* Problems found while walking the keys (a bad layer, an unknown key)
 	 * refuse the rule too, not only those check_rule finds. */
-	if (!check_rule(ld, node, &r) || ld->errors != before) {
+	if (!check_rule(ld, node, &r, ld->errors == before) || ld->errors != before) {
 		lm_rule_fini(&r); /* the problems are reported; the set stays clean */
 		return;
 	}
@@ -537,6 +692,26 @@ int lm_rules_load_path(struct lm_ruleset *rs, const char *path)
 	return problems;
 }
 
+int lm_rules_link(struct lm_ruleset *rs)
+{
+	int problems = 0;
+	for (unsigned i = 0; i < rs->n; i++) {
+		struct lm_rule *r = &rs->rules[i];
+		if (r->when.kind != LM_WHEN_AFTER)
+			continue;
+		const struct lm_rule *other = lm_ruleset_find(rs, r->when.after);
+		if (!other || other == r) {
+			lm_log_error("%s:%u:%u: rule %s: when.after names %s \"%s\"", r->file, r->line,
+				     r->column, r->id, other ? "the rule itself:" : "no loaded rule",
+				     r->when.after);
+			problems++;
+			continue;
+		}
+		r->when.after_index = other->index;
+	}
+	return problems;
+}
+
 int lm_rules_load_all(struct lm_ruleset *rs, const char *const *paths, unsigned n_paths)
 {
 	int problems = 0;
@@ -549,6 +724,8 @@ int lm_rules_load_all(struct lm_ruleset *rs, const char *const *paths, unsigned 
 		if (stat(LM_SITE_RULES_DIR, &st) == 0 && S_ISDIR(st.st_mode))
 			problems += lm_rules_load_path(rs, LM_SITE_RULES_DIR);
 	}
+	if (!problems)
+		problems += lm_rules_link(rs);
 	if (!problems && rs->n == 0) {
 		lm_log_error("no rules loaded: give a rule file or folder with --rules");
 		problems++;

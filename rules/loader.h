@@ -21,6 +21,10 @@ int lm_rules_load_path(struct lm_ruleset *rs, const char *path);
  * Returns the number of problems reported; an empty set is one. */
 int lm_rules_load_all(struct lm_ruleset *rs, const char *const *paths, unsigned n_paths);
 
+/* Ties rules to the rules they name (when.after).  Returns the problems
+ * reported; lm_rules_load_all calls it. */
+int lm_rules_link(struct lm_ruleset *rs);
+
 /* Load rules from a YAML string (tests); name is used in messages. */
 int lm_rules_load_string(struct lm_ruleset *rs, const char *name, const char *yaml, size_t len);
 

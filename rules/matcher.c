@@ -26,9 +26,14 @@ struct compiled {
 	unsigned n_groups;
 };
 
-struct rule_state {
+/* A list of compiled patterns: a rule's own, or its ratio selector. */
+struct pattern_set {
 	struct compiled *pat;
 	unsigned n_pat;
+};
+
+struct rule_state {
+	struct pattern_set match, select;
 	uint64_t errors;
 };
 
@@ -74,6 +79,37 @@ static bool compile(const struct lm_rule *r, const struct lm_pattern *p, struct 
 	return true;
 }
 
+/* Compiles a list of patterns; false if any is bad (each is reported). */
+static bool compile_set(const struct lm_rule *r, const struct lm_pattern *src, unsigned n,
+			struct pattern_set *set, uint32_t *max_pairs)
+{
+	bool ok = true;
+	set->pat = lm_xcalloc(n ? n : 1, sizeof(*set->pat));
+	for (unsigned j = 0; j < n; j++) {
+		set->n_pat = j + 1;
+		if (!compile(r, &src[j], &set->pat[j])) {
+			ok = false;
+			continue;
+		}
+		uint32_t cap = 0;
+		pcre2_pattern_info(set->pat[j].code, PCRE2_INFO_CAPTURECOUNT, &cap);
+		if (cap + 1 > *max_pairs)
+			*max_pairs = cap + 1;
+	}
+	return ok;
+}
+
+static void free_set(struct pattern_set *set)
+{
+	for (unsigned j = 0; j < set->n_pat; j++) {
+		pcre2_code_free(set->pat[j].code);
+		for (unsigned g = 0; g < set->pat[j].n_groups; g++)
+			free(set->pat[j].groups[g].name);
+		free(set->pat[j].groups);
+	}
+	free(set->pat);
+}
+
 struct lm_matcher *lm_matcher_new(const struct lm_ruleset *rs)
 {
 	struct lm_matcher *m = lm_xcalloc(1, sizeof(*m));
@@ -84,18 +120,8 @@ struct lm_matcher *lm_matcher_new(const struct lm_ruleset *rs)
 	for (unsigned i = 0; i < rs->n; i++) {
 		const struct lm_rule *r = &rs->rules[i];
 		struct rule_state *st = &m->rules[i];
-		st->pat = lm_xcalloc(r->n_patterns ? r->n_patterns : 1, sizeof(*st->pat));
-		for (unsigned j = 0; j < r->n_patterns; j++) {
-			if (!compile(r, &r->patterns[j], &st->pat[j])) {
-				ok = false;
-				continue;
-			}
-			st->n_pat = j + 1;
-			uint32_t cap = 0;
-			pcre2_pattern_info(st->pat[j].code, PCRE2_INFO_CAPTURECOUNT, &cap);
-			if (cap + 1 > max_pairs)
-				max_pairs = cap + 1;
-		}
+		ok &= compile_set(r, r->patterns, r->n_patterns, &st->match, &max_pairs);
+		ok &= compile_set(r, r->when.of, r->when.n_of, &st->select, &max_pairs);
 	}
 	if (!ok) {
 		lm_matcher_free(m);
@@ -113,14 +139,8 @@ void lm_matcher_free(struct lm_matcher *m)
 	if (!m)
 		return;
 	for (unsigned i = 0; i < m->n_rules; i++) {
-		struct rule_state *st = &m->rules[i];
-		for (unsigned j = 0; j < st->n_pat; j++) {
-			pcre2_code_free(st->pat[j].code);
-			for (unsigned g = 0; g < st->pat[j].n_groups; g++)
-				free(st->pat[j].groups[g].name);
-			free(st->pat[j].groups);
-		}
-		free(st->pat);
+		free_set(&m->rules[i].match);
+		free_set(&m->rules[i].select);
 	}
 	free(m->rules);
 	pcre2_match_data_free(m->md);
@@ -159,20 +179,18 @@ static bool where_holds(const struct lm_rule *rule, const struct lm_event *ev,
 	return true;
 }
 
-bool lm_matcher_match(struct lm_matcher *m, const struct lm_rule *rule,
-		      const struct lm_event *ev, struct lm_fields *captures)
+/* The first pattern of set that matches subject and passes check. */
+static bool match_set(struct lm_matcher *m, struct rule_state *st, const struct pattern_set *set,
+		      struct lm_str subject, const struct lm_rule *rule, const struct lm_event *ev,
+		      struct lm_fields *captures, bool check_where)
 {
-	struct rule_state *st = &m->rules[rule->index];
-	struct lm_str subject = { ev->text, ev->text_len };
-	if (rule->field && !lm_fields_get(ev->fields, rule->field, strlen(rule->field), &subject))
-		return false;
-	for (unsigned j = 0; j < st->n_pat; j++) {
-		const struct compiled *c = &st->pat[j];
+	for (unsigned j = 0; j < set->n_pat; j++) {
+		const struct compiled *c = &set->pat[j];
 		int rc = pcre2_match(c->code, (PCRE2_SPTR)subject.p, subject.n, 0, 0, m->md, m->mctx);
 		if (rc >= 0) {
 			unsigned before = captures->count;
 			add_captures(m, c, subject.p, captures);
-			if (where_holds(rule, ev, captures))
+			if (!check_where || where_holds(rule, ev, captures))
 				return true;
 			lm_fields_truncate(captures, before);
 			continue; /* another pattern may still match with other values */
@@ -183,6 +201,31 @@ bool lm_matcher_match(struct lm_matcher *m, const struct lm_rule *rule,
 	return false;
 }
 
+/* What a rule's patterns run on: the rule text, or match.field. */
+static bool subject_of(const struct lm_rule *rule, const struct lm_event *ev, struct lm_str *s)
+{
+	*s = (struct lm_str){ ev->text, ev->text_len };
+	return !rule->field || lm_fields_get(ev->fields, rule->field, strlen(rule->field), s);
+}
+
+bool lm_matcher_match(struct lm_matcher *m, const struct lm_rule *rule,
+		      const struct lm_event *ev, struct lm_fields *captures)
+{
+	struct rule_state *st = &m->rules[rule->index];
+	struct lm_str subject;
+	return subject_of(rule, ev, &subject) &&
+	       match_set(m, st, &st->match, subject, rule, ev, captures, true);
+}
+
+bool lm_matcher_select(struct lm_matcher *m, const struct lm_rule *rule,
+		       const struct lm_event *ev, struct lm_fields *captures)
+{
+	struct rule_state *st = &m->rules[rule->index];
+	struct lm_str subject;
+	return st->select.n_pat && subject_of(rule, ev, &subject) &&
+	       match_set(m, st, &st->select, subject, rule, ev, captures, false);
+}
+
 uint64_t lm_matcher_errors(const struct lm_matcher *m, const struct lm_rule *rule)
 {
 	return m->rules[rule->index].errors;
@@ -191,8 +234,8 @@ uint64_t lm_matcher_errors(const struct lm_matcher *m, const struct lm_rule *rul
 void lm_matcher_each_capture(const struct lm_matcher *m, const struct lm_rule *rule,
 			     void (*fn)(void *arg, const char *name), void *arg)
 {
-	const struct rule_state *st = &m->rules[rule->index];
-	for (unsigned j = 0; j < st->n_pat; j++)
-		for (unsigned g = 0; g < st->pat[j].n_groups; g++)
-			fn(arg, st->pat[j].groups[g].name);
+	const struct pattern_set *set = &m->rules[rule->index].match;
+	for (unsigned j = 0; j < set->n_pat; j++)
+		for (unsigned g = 0; g < set->pat[j].n_groups; g++)
+			fn(arg, set->pat[j].groups[g].name);
 }

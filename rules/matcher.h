@@ -31,6 +31,11 @@ void lm_matcher_free(struct lm_matcher *m);
 bool lm_matcher_match(struct lm_matcher *m, const struct lm_rule *rule,
 		      const struct lm_event *ev, struct lm_fields *captures);
 
+/* Whether ev is one of what a ratio rule's share is of (when.ratio.of);
+ * the selector's named captures are added to captures. */
+bool lm_matcher_select(struct lm_matcher *m, const struct lm_rule *rule,
+		       const struct lm_event *ev, struct lm_fields *captures);
+
 /* Lines on which a rule's patterns hit a PCRE2 limit or another match error. */
 uint64_t lm_matcher_errors(const struct lm_matcher *m, const struct lm_rule *rule);
 

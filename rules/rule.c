@@ -39,6 +39,12 @@ const char *lm_layer_names(void)
 	return "frontend, backend, database, cache, network, infrastructure, realtime, streaming";
 }
 
+const char *lm_when_kind_name(enum lm_when_kind k)
+{
+	static const char *const names[] = { "count", "ratio", "quantile", "absent", "after" };
+	return names[k];
+}
+
 void lm_ruleset_init(struct lm_ruleset *rs)
 {
 	memset(rs, 0, sizeof(*rs));
@@ -67,6 +73,11 @@ void lm_rule_fini(struct lm_rule *r)
 	}
 	free(r->where);
 	free_strings(r->when.by, r->when.n_by);
+	for (unsigned i = 0; i < r->when.n_of; i++)
+		free(r->when.of[i].source);
+	free(r->when.of);
+	free(r->when.field);
+	free(r->when.after);
 	free_strings(r->causes, r->n_causes);
 	for (unsigned i = 0; i < r->n_remediation; i++) {
 		free(r->remediation[i].title);

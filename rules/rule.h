@@ -34,16 +34,43 @@ bool lm_layer_valid(const char *name);
 const char *lm_layer_names(void);
 
 enum lm_when_kind {
-	LM_WHEN_COUNT, /* `count` matches within `within` (every match: count 1) */
+	LM_WHEN_COUNT,    /* `count` matches within `within` (every match: count 1) */
+	LM_WHEN_RATIO,    /* matches over the selector's matches above a share */
+	LM_WHEN_QUANTILE, /* a quantile of a captured number above a threshold */
+	LM_WHEN_ABSENT,   /* no match for a time */
+	LM_WHEN_AFTER,    /* a match following another rule's for the same key */
 };
+
+const char *lm_when_kind_name(enum lm_when_kind k);
 
 struct lm_when {
 	enum lm_when_kind kind;
-	unsigned count;
-	lm_time_t within; /* 0: no window (every match counts) */
-	char **by;        /* group key fields */
+	unsigned count;          /* count: matches needed */
+	lm_time_t within;        /* the window (0: none, for count 1) */
+	lm_time_t hold;          /* `for`: ratio/quantile hold this long; absent: the silence */
+	lm_time_t resolve_after; /* firing to resolved once false this long */
+	lm_time_t repeat;        /* repeat_interval: firing again while it holds */
+	char **by;               /* group key fields */
 	unsigned n_by;
+	/* ratio */
+	struct lm_pattern *of;   /* the selector: what the share is of */
+	unsigned n_of;
+	double share;            /* above this share, 0 to 1 */
+	unsigned min;            /* ratio: fewest selected events; quantile: fewest values */
+	/* quantile */
+	char *field;             /* the number */
+	double q;                /* which quantile, 0 to 1 */
+	struct lm_quantity above;
+	/* after */
+	char *after;             /* the rule id this one follows */
+	unsigned after_index;    /* its index, once the set is loaded */
 };
+
+/* Defaults, documented in docs/rules.md. */
+#define LM_RESOLVE_AFTER_DEFAULT (5 * 60 * LM_NS_PER_SEC)
+#define LM_REPEAT_DEFAULT (4 * 3600 * LM_NS_PER_SEC)
+#define LM_QUANTILE_MIN_DEFAULT 10
+#define LM_RATIO_MIN_DEFAULT 20
 
 struct lm_remedy {
 	char *title;

@@ -254,7 +254,7 @@ static const struct bad_case bad_cases[] = {
 	       "    count: 2\n"
 	       "    within: 1m\n"
 	       "    every: 5\n",
-	  "9:5: unknown key \"every\" in when (expected one of: count, within, by)" },
+	  "9:5: unknown key \"every\" in when (expected one of: count, ratio, quantile, absent, after, within, for, by, resolve_after, repeat_interval)" },
 	{ "unknown key in a remediation step",
 	  HEAD "  match: {regex: x}\n"
 	       "  remediation:\n"
@@ -372,7 +372,7 @@ static const struct bad_case bad_cases[] = {
 	{ "zero duration",
 	  HEAD "  match: {regex: x}\n"
 	       "  when: {count: 5, within: 0s}\n",
-	  "6:28: when.within must be a duration such as 30s, 5m or 1h, not \"0s\"" },
+	  "6:28: when.within must be longer than 0" },
 	{ "bad id",
 	  "- id: T.A\n"
 	  "  title: T\n"
