@@ -100,18 +100,12 @@ static bool get_uint(struct loader *ld, const yaml_node_t *n, const char *what,
 
 /* A list of strings; a single string is accepted as a list of one. */
 static char **get_strings(struct loader *ld, const yaml_node_t *n, const char *what,
-			  unsigned *count, unsigned **lines, unsigned **columns)
+			  unsigned *count)
 {
 	*count = 0;
 	if (n->type == YAML_SCALAR_NODE) {
 		char **v = lm_xcalloc(1, sizeof(*v));
 		v[0] = lm_xstrdup(scalar(n));
-		if (lines) {
-			*lines = lm_xcalloc(1, sizeof(unsigned));
-			*columns = lm_xcalloc(1, sizeof(unsigned));
-			(*lines)[0] = (unsigned)n->start_mark.line + 1;
-			(*columns)[0] = (unsigned)n->start_mark.column + 1;
-		}
 		*count = 1;
 		return v;
 	}
@@ -119,19 +113,10 @@ static char **get_strings(struct loader *ld, const yaml_node_t *n, const char *w
 		return NULL;
 	size_t len = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 	char **v = lm_xcalloc(len ? len : 1, sizeof(*v));
-	if (lines) {
-		*lines = lm_xcalloc(len ? len : 1, sizeof(unsigned));
-		*columns = lm_xcalloc(len ? len : 1, sizeof(unsigned));
-	}
 	for (size_t i = 0; i < len; i++) {
 		yaml_node_t *item = node_at(ld, n->data.sequence.items.start[i]);
-		if (!item || !want_type(ld, item, YAML_SCALAR_NODE, what))
-			continue;
-		if (lines) {
-			(*lines)[*count] = (unsigned)item->start_mark.line + 1;
-			(*columns)[*count] = (unsigned)item->start_mark.column + 1;
-		}
-		v[(*count)++] = lm_xstrdup(scalar(item));
+		if (item && want_type(ld, item, YAML_SCALAR_NODE, what))
+			v[(*count)++] = lm_xstrdup(scalar(item));
 	}
 	return v;
 }
@@ -149,20 +134,70 @@ static bool get_duration(struct loader *ld, const yaml_node_t *v, const char *wh
 	return true;
 }
 
-/* A list of patterns (one string or a list), with their positions. */
+static void set_pattern(struct lm_pattern *p, const yaml_node_t *n, const char *field)
+{
+	p->source = lm_xstrdup(scalar(n));
+	p->field = field ? lm_xstrdup(field) : NULL;
+	p->line = (unsigned)n->start_mark.line + 1;
+	p->column = (unsigned)n->start_mark.column + 1;
+}
+
+/* A pattern list item of the form {field: NAME, regex: PATTERN}. */
+static bool field_pattern(struct loader *ld, const yaml_node_t *item, const char *what,
+			  struct lm_pattern *p)
+{
+	const yaml_node_t *field = NULL, *regex = NULL;
+	for (yaml_node_pair_t *kv = item->data.mapping.pairs.start;
+	     kv < item->data.mapping.pairs.top; kv++) {
+		yaml_node_t *k = node_at(ld, kv->key), *v = node_at(ld, kv->value);
+		if (!k || !v)
+			return false;
+		if (k->type == YAML_SCALAR_NODE && strcmp(scalar(k), "field") == 0 && !field)
+			field = v;
+		else if (k->type == YAML_SCALAR_NODE && strcmp(scalar(k), "regex") == 0 && !regex)
+			regex = v;
+		else {
+			problem(ld, k, "a pattern of %s takes only field and regex, once each", what);
+			return false;
+		}
+	}
+	if (!field || !regex || field->type != YAML_SCALAR_NODE || regex->type != YAML_SCALAR_NODE) {
+		problem(ld, item, "a pattern of %s is a string, or {field: NAME, regex: PATTERN}", what);
+		return false;
+	}
+	set_pattern(p, regex, scalar(field));
+	return true;
+}
+
+/* A list of patterns (one string, or a list of strings and field patterns),
+ * with their positions. */
 static struct lm_pattern *get_patterns(struct loader *ld, const yaml_node_t *v, const char *what,
 				       unsigned *count)
 {
-	unsigned *lines = NULL, *columns = NULL;
-	char **src = get_strings(ld, v, what, count, &lines, &columns);
-	struct lm_pattern *p = lm_xcalloc(*count ? *count : 1, sizeof(*p));
-	for (unsigned i = 0; i < *count; i++)
-		p[i] = (struct lm_pattern){ src[i], lines[i], columns[i] };
-	if (src && *count == 0)
+	*count = 0;
+	if (v->type == YAML_SCALAR_NODE) {
+		struct lm_pattern *p = lm_xcalloc(1, sizeof(*p));
+		set_pattern(p, v, NULL);
+		*count = 1;
+		return p;
+	}
+	if (!want_type(ld, v, YAML_SEQUENCE_NODE, what))
+		return NULL;
+	size_t len = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	struct lm_pattern *p = lm_xcalloc(len ? len : 1, sizeof(*p));
+	for (size_t i = 0; i < len; i++) {
+		yaml_node_t *item = node_at(ld, v->data.sequence.items.start[i]);
+		if (!item)
+			continue;
+		if (item->type == YAML_SCALAR_NODE)
+			set_pattern(&p[(*count)++], item, NULL);
+		else if (item->type == YAML_MAPPING_NODE && field_pattern(ld, item, what, &p[*count]))
+			(*count)++;
+		else if (item->type != YAML_MAPPING_NODE)
+			problem(ld, item, "a pattern of %s is a string, or {field: NAME, regex: PATTERN}", what);
+	}
+	if (len == 0)
 		problem(ld, v, "%s is an empty list", what);
-	free(src);
-	free(lines);
-	free(columns);
 	return p;
 }
 
@@ -357,7 +392,7 @@ static void visit_when(struct loader *ld, void *target, const char *key, yaml_no
 	} else if (strcmp(key, "repeat_interval") == 0) {
 		get_duration(ld, v, "when.repeat_interval", &w->repeat);
 	} else {
-		w->by = get_strings(ld, v, "when.by", &w->n_by, NULL, NULL);
+		w->by = get_strings(ld, v, "when.by", &w->n_by);
 	}
 }
 
@@ -396,9 +431,9 @@ static void visit_examples(struct loader *ld, void *target, const char *key, yam
 	struct lm_rule *r = target;
 	(void)k;
 	if (strcmp(key, "match") == 0)
-		r->ex_match = get_strings(ld, v, "examples.match", &r->n_ex_match, NULL, NULL);
+		r->ex_match = get_strings(ld, v, "examples.match", &r->n_ex_match);
 	else
-		r->ex_no_match = get_strings(ld, v, "examples.no_match", &r->n_ex_no_match, NULL, NULL);
+		r->ex_no_match = get_strings(ld, v, "examples.no_match", &r->n_ex_no_match);
 }
 
 static void visit_rule(struct loader *ld, void *target, const char *key, yaml_node_t *v,
@@ -444,7 +479,7 @@ static void visit_rule(struct loader *ld, void *target, const char *key, yaml_no
 		if (want_type(ld, v, YAML_MAPPING_NODE, "when"))
 			walk_mapping(ld, v, "when", when_keys, visit_when, &wt);
 	} else if (strcmp(key, "causes") == 0) {
-		r->causes = get_strings(ld, v, "causes", &r->n_causes, NULL, NULL);
+		r->causes = get_strings(ld, v, "causes", &r->n_causes);
 	} else if (strcmp(key, "remediation") == 0) {
 		load_remediation(ld, r, v);
 	} else if (strcmp(key, "verify") == 0) {

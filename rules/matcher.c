@@ -22,6 +22,7 @@ struct group {
 
 struct compiled {
 	pcre2_code *code;
+	const char *field; /* the pattern's own subject field, or NULL */
 	struct group *groups;
 	unsigned n_groups;
 };
@@ -87,6 +88,7 @@ static bool compile_set(const struct lm_rule *r, const struct lm_pattern *src, u
 	set->pat = lm_xcalloc(n ? n : 1, sizeof(*set->pat));
 	for (unsigned j = 0; j < n; j++) {
 		set->n_pat = j + 1;
+		set->pat[j].field = src[j].field;
 		if (!compile(r, &src[j], &set->pat[j])) {
 			ok = false;
 			continue;
@@ -179,13 +181,26 @@ static bool where_holds(const struct lm_rule *rule, const struct lm_event *ev,
 	return true;
 }
 
-/* The first pattern of set that matches subject and passes check. */
+/* What a pattern runs on: its own field, the rule's match.field, or the
+ * rule text.  False when the event lacks the field. */
+static bool subject_of(const struct lm_rule *rule, const struct compiled *c,
+		       const struct lm_event *ev, struct lm_str *s)
+{
+	const char *field = c->field ? c->field : rule->field;
+	*s = (struct lm_str){ ev->text, ev->text_len };
+	return !field || lm_fields_get(ev->fields, field, strlen(field), s);
+}
+
+/* The first pattern of set that matches and passes match.where (if asked). */
 static bool match_set(struct lm_matcher *m, struct rule_state *st, const struct pattern_set *set,
-		      struct lm_str subject, const struct lm_rule *rule, const struct lm_event *ev,
+		      const struct lm_rule *rule, const struct lm_event *ev,
 		      struct lm_fields *captures, bool check_where)
 {
 	for (unsigned j = 0; j < set->n_pat; j++) {
 		const struct compiled *c = &set->pat[j];
+		struct lm_str subject;
+		if (!subject_of(rule, c, ev, &subject))
+			continue;
 		int rc = pcre2_match(c->code, (PCRE2_SPTR)subject.p, subject.n, 0, 0, m->md, m->mctx);
 		if (rc >= 0) {
 			unsigned before = captures->count;
@@ -201,29 +216,18 @@ static bool match_set(struct lm_matcher *m, struct rule_state *st, const struct 
 	return false;
 }
 
-/* What a rule's patterns run on: the rule text, or match.field. */
-static bool subject_of(const struct lm_rule *rule, const struct lm_event *ev, struct lm_str *s)
-{
-	*s = (struct lm_str){ ev->text, ev->text_len };
-	return !rule->field || lm_fields_get(ev->fields, rule->field, strlen(rule->field), s);
-}
-
 bool lm_matcher_match(struct lm_matcher *m, const struct lm_rule *rule,
 		      const struct lm_event *ev, struct lm_fields *captures)
 {
 	struct rule_state *st = &m->rules[rule->index];
-	struct lm_str subject;
-	return subject_of(rule, ev, &subject) &&
-	       match_set(m, st, &st->match, subject, rule, ev, captures, true);
+	return match_set(m, st, &st->match, rule, ev, captures, true);
 }
 
 bool lm_matcher_select(struct lm_matcher *m, const struct lm_rule *rule,
 		       const struct lm_event *ev, struct lm_fields *captures)
 {
 	struct rule_state *st = &m->rules[rule->index];
-	struct lm_str subject;
-	return st->select.n_pat && subject_of(rule, ev, &subject) &&
-	       match_set(m, st, &st->select, subject, rule, ev, captures, false);
+	return match_set(m, st, &st->select, rule, ev, captures, false);
 }
 
 uint64_t lm_matcher_errors(const struct lm_matcher *m, const struct lm_rule *rule)

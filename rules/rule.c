@@ -63,8 +63,10 @@ void lm_rule_fini(struct lm_rule *r)
 	free(r->title);
 	free(r->description);
 	free(r->layer);
-	for (unsigned i = 0; i < r->n_patterns; i++)
+	for (unsigned i = 0; i < r->n_patterns; i++) {
 		free(r->patterns[i].source);
+		free(r->patterns[i].field);
+	}
 	free(r->patterns);
 	free(r->field);
 	for (unsigned i = 0; i < r->n_where; i++) {
@@ -73,8 +75,10 @@ void lm_rule_fini(struct lm_rule *r)
 	}
 	free(r->where);
 	free_strings(r->when.by, r->when.n_by);
-	for (unsigned i = 0; i < r->when.n_of; i++)
+	for (unsigned i = 0; i < r->when.n_of; i++) {
 		free(r->when.of[i].source);
+		free(r->when.of[i].field);
+	}
 	free(r->when.of);
 	free(r->when.field);
 	free(r->when.after);

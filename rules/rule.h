@@ -79,6 +79,7 @@ struct lm_remedy {
 
 struct lm_pattern {
 	char *source;
+	char *field;           /* run on this field; NULL: the rule's subject */
 	unsigned line, column; /* where it stands in its file */
 };
 

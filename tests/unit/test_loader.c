@@ -297,6 +297,14 @@ static const struct bad_case bad_cases[] = {
 	  "    regex: x\n"
 	  "    where: {ms: 'about 5'}\n",
 	  "7:17: match.where.ms: \"about 5\" is not a condition such as '> 1000', '>= 90%' or '> 2s'" },
+	{ "field pattern without regex",
+	  "- id: t.a\n"
+	  "  title: T\n"
+	  "  severity: info\n"
+	  "  layer: backend\n"
+	  "  match:\n"
+	  "    regex: [{field: latency}]\n",
+	  "6:13: a pattern of match.regex is a string, or {field: NAME, regex: PATTERN}" },
 	{ "missing severity",
 	  "- id: t.a\n"
 	  "  title: T\n"
