@@ -57,6 +57,8 @@ struct lm_diagnosis {
 	lm_time_t next_repeat;   /* firing: when to hand it out again */
 	bool fresh;              /* the next match starts a new run */
 	bool listed;             /* in the table's list of fired diagnoses */
+	const struct lm_rule *root_rule; /* the root cause's rule, when explained */
+	char root_incident[17];  /* the root cause's incident, which d now shares */
 	/* event-time deadline, owned by analyzers/timers.c */
 	lm_time_t timer_at;
 	uint64_t timer_seq;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyzers/aggregate.h"
 #include "analyzers/timers.h"
 #include "analyzers/trigger.h"
 
@@ -21,6 +22,7 @@ struct lm_engine {
 	struct lm_matches_writer *matches;
 	struct lm_diag_table *table;
 	struct lm_timers timers;
+	struct lm_aggregates *aggregates;
 	lm_time_t now; /* the latest event time: the engine's clock */
 	bool started;
 	struct lm_engine_stats stats;
@@ -41,6 +43,7 @@ struct lm_engine *lm_engine_new(const struct lm_ruleset *rs, struct lm_matcher *
 	e->matches = matches;
 	e->table = lm_diag_table_new(rs->n, keys_per_rule);
 	lm_timers_init(&e->timers);
+	e->aggregates = lm_aggregates_new();
 	e->stats.rule_matches = lm_xcalloc(rs->n ? rs->n : 1, sizeof(uint64_t));
 	e->hit_ids = lm_xcalloc(rs->n ? rs->n : 1, sizeof(*e->hit_ids));
 	lm_fields_init(&e->captures);
@@ -55,6 +58,7 @@ void lm_engine_free(struct lm_engine *e)
 		return;
 	lm_diag_table_free(e->table);
 	lm_timers_fini(&e->timers);
+	lm_aggregates_free(e->aggregates);
 	free(e->stats.rule_matches);
 	free(e->hit_ids);
 	lm_fields_fini(&e->captures);
@@ -102,6 +106,78 @@ static void build_key(struct lm_fields *key, const struct lm_when *w,
 	}
 }
 
+/* A field's value for relating diagnoses: key first, then latest fields. */
+static bool related_value(const struct lm_diagnosis *d, const char *name, struct lm_str *v)
+{
+	size_t n = strlen(name);
+	return lm_fields_get(&d->key_fields, name, n, v) || lm_fields_get(&d->fields, name, n, v);
+}
+
+/* Whether cause explains effect at time now: the cause fired no later than
+ * now and is still firing or resolved within the window, and every `on`
+ * field present on both sides has the same value. */
+static bool explains(const struct lm_diagnosis *cause, const struct lm_diagnosis *effect,
+		     lm_time_t now)
+{
+	const struct lm_explains *x = &cause->rule->explains;
+	if (cause->fired_at > now || cause->incident[0] == '\0')
+		return false;
+	if (cause->status != LM_STATUS_FIRING &&
+	    !(cause->resolved_at && now - cause->resolved_at <= x->within))
+		return false;
+	if (cause->status == LM_STATUS_FIRING && now - cause->fired_at > x->within &&
+	    cause->last_seen < now - x->within)
+		return false;
+	for (unsigned i = 0; i < x->n_on; i++) {
+		struct lm_str a, b;
+		if (related_value(cause, x->on[i], &a) && related_value(effect, x->on[i], &b) &&
+		    (a.n != b.n || memcmp(a.p, b.p, a.n) != 0))
+			return false;
+	}
+	return true;
+}
+
+static void attach(struct lm_diagnosis *effect, const struct lm_diagnosis *cause)
+{
+	effect->root_rule = cause->root_rule ? cause->root_rule : cause->rule;
+	memcpy(effect->root_incident, cause->incident, sizeof(effect->root_incident));
+	memcpy(effect->incident, cause->incident, sizeof(effect->incident));
+}
+
+/* d fires: the first cause (in firing order) that explains it takes it in. */
+static void find_cause(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now)
+{
+	if (!d->rule->n_causes_of)
+		return;
+	for (const struct lm_diagnosis *c = lm_diag_table_first_fired(e->table); c;
+	     c = c->fired_next)
+		for (unsigned i = 0; i < d->rule->n_causes_of; i++)
+			if (c->rule->index == d->rule->causes_of[i] && c != d && explains(c, d, now)) {
+				attach(d, c);
+				e->stats.explained++;
+				return;
+			}
+}
+
+/* d, a cause, fires: effects that fired before it within the window and
+ * still fire are taken in, and handed out again with their root cause. */
+static void claim_effects(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now)
+{
+	const struct lm_explains *x = &d->rule->explains;
+	for (struct lm_diagnosis *f = lm_diag_table_first_fired(e->table); f; f = f->fired_next) {
+		if (f == d || f->root_rule || f->status != LM_STATUS_FIRING ||
+		    now - f->fired_at > x->within)
+			continue;
+		for (unsigned j = 0; j < x->n_rules; j++)
+			if (f->rule->index == x->index[j] && explains(d, f, now)) {
+				attach(f, d);
+				e->stats.explained++;
+				emit(e, f, LM_EMIT_EXPLAINED);
+				break;
+			}
+	}
+}
+
 static void fire(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now, double value)
 {
 	const struct lm_when *w = &d->rule->when;
@@ -115,7 +191,9 @@ static void fire(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now, dou
 	d->fired_at = now;
 	d->next_repeat = now + w->repeat;
 	d->false_since = 0;
+	d->root_rule = NULL;
 	lm_diagnosis_fire(d);
+	find_cause(e, d, now);
 	lm_diag_table_fired(e->table, d);
 	enum lm_severity sev = d->rule->severity;
 	e->stats.fired[sev]++;
@@ -123,6 +201,8 @@ static void fire(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now, dou
 		e->stats.worst = sev;
 	e->stats.any_fired = true;
 	emit(e, d, LM_EMIT_FIRING);
+	if (d->rule->explains.n_rules)
+		claim_effects(e, d, now);
 }
 
 static void resolve(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t at)
@@ -237,6 +317,8 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 		}
 		lm_fields_copy(&d->fields, &e->merged);
 		lm_diagnosis_add_evidence(d, ev);
+		if (r->aggregate.sql)
+			lm_aggregates_add(e->aggregates, r, &e->merged, t);
 		if (t > d->last_seen || d->count == 0)
 			d->last_seen = t;
 		d->count++;
@@ -315,6 +397,16 @@ void lm_engine_finish(struct lm_engine *e)
 		if (d->status == LM_STATUS_FIRING && d->count > d->emitted_count)
 			emit(e, d, LM_EMIT_UPDATE);
 	e->stats.evicted = lm_diag_table_evicted(e->table);
+	e->stats.aggregates_dropped = lm_aggregates_dropped(e->aggregates);
+	for (unsigned i = 0; i < e->rs->n; i++) {
+		const struct lm_rule *r = &e->rs->rules[i];
+		const struct lm_aggregate_row *top[LM_AGGREGATE_TOP];
+		unsigned n = r->aggregate.sql ? lm_aggregates_top(e->aggregates, r, top, LM_AGGREGATE_TOP) : 0;
+		for (unsigned k = 0; k < n; k++)
+			for (unsigned o = 0; o < e->n_outputs; o++)
+				if (e->outputs[o].ops->aggregate)
+					e->outputs[o].ops->aggregate(e->outputs[o].state, top[k], k + 1);
+	}
 }
 
 const struct lm_engine_stats *lm_engine_stats(const struct lm_engine *e)
@@ -325,4 +417,10 @@ const struct lm_engine_stats *lm_engine_stats(const struct lm_engine *e)
 const struct lm_diagnosis *lm_engine_first_fired(const struct lm_engine *e)
 {
 	return lm_diag_table_first_fired(e->table);
+}
+
+unsigned lm_engine_top(const struct lm_engine *e, const struct lm_rule *rule,
+		       const struct lm_aggregate_row **out, unsigned max)
+{
+	return lm_aggregates_top(e->aggregates, rule, out, max);
 }

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "analyzers/aggregate.h"
 #include "analyzers/diagnosis.h"
 #include "core/event.h"
 #include "outputs/output.h"
@@ -26,6 +27,8 @@ struct lm_engine_stats {
 	uint64_t fired[LM_SEV_NEVER];        /* diagnoses fired per severity */
 	uint64_t evicted;
 	uint64_t resolved;                   /* diagnoses resolved */
+	uint64_t explained;                  /* diagnoses attached to a root cause */
+	uint64_t aggregates_dropped;         /* matches of fingerprints beyond the bound */
 	uint64_t late;                       /* events too late to count in windows */
 	bool any_fired;
 	enum lm_severity worst;              /* highest severity fired */
@@ -39,11 +42,16 @@ struct lm_engine *lm_engine_new(const struct lm_ruleset *rs, struct lm_matcher *
 void lm_engine_free(struct lm_engine *e);
 void lm_engine_event(struct lm_engine *e, const struct lm_event *ev);
 /* End of input: firing diagnoses that gathered matches since they were last
- * handed out are handed out once more, in the order they fired.  Nothing
- * resolves here: the clock stops at the last event's time. */
+ * handed out are handed out once more, in the order they fired, then the
+ * top fingerprints of aggregating rules.  Nothing resolves here: the clock
+ * stops at the last event's time. */
 void lm_engine_finish(struct lm_engine *e);
 const struct lm_engine_stats *lm_engine_stats(const struct lm_engine *e);
 /* Fired diagnoses in firing order, for the summary. */
 const struct lm_diagnosis *lm_engine_first_fired(const struct lm_engine *e);
+
+/* An aggregating rule's fingerprints with the largest totals. */
+unsigned lm_engine_top(const struct lm_engine *e, const struct lm_rule *rule,
+		       const struct lm_aggregate_row **out, unsigned max);
 
 #endif

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <yajl/yajl_gen.h>
 
 #include "core/sanitize.h"
@@ -72,6 +73,25 @@ static void time_value(struct json_out *j, lm_time_t t)
 	char buf[40];
 	lm_time_format(t, buf, sizeof(buf));
 	cstr(j, buf);
+}
+
+/* A number with at most `decimals` digits after the point, trailing zeros
+ * dropped: yajl's own %.20g shows binary noise (2345.6779999999998836). */
+static void number(struct json_out *j, double v, int decimals)
+{
+	char buf[64];
+	int n = snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	if (n <= 0 || n >= (int)sizeof(buf) || !isfinite(v)) {
+		yajl_gen_null(j->g);
+		return;
+	}
+	if (strchr(buf, '.')) {
+		while (n > 0 && buf[n - 1] == '0')
+			n--;
+		if (n > 0 && buf[n - 1] == '.')
+			n--;
+	}
+	yajl_gen_number(j->g, buf, (size_t)n);
 }
 
 static void fields_object(struct json_out *j, const struct lm_fields *fs)
@@ -167,7 +187,7 @@ static void json_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_em
 	yajl_gen_integer(j->g, (long long)d->count);
 	key(j, "value");
 	if (d->rule->when.kind == LM_WHEN_RATIO || d->rule->when.kind == LM_WHEN_QUANTILE)
-		yajl_gen_double(j->g, round(d->value * 1e6) / 1e6);
+		number(j, d->value, 6);
 	else
 		yajl_gen_null(j->g);
 	key(j, "evidence");
@@ -191,6 +211,35 @@ static void json_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_em
 	}
 	kv(j, "runbook", r->runbook);
 	kv(j, "incident", d->incident);
+	kv(j, "root_cause", d->root_rule ? d->root_rule->id : NULL);
+	yajl_gen_map_close(j->g);
+	flush_line(j);
+}
+
+
+static void json_aggregate(void *state, const struct lm_aggregate_row *row, unsigned rank)
+{
+	struct json_out *j = state;
+	yajl_gen_map_open(j->g);
+	kv(j, "type", "aggregate");
+	kv(j, "rule", row->rule->id);
+	key(j, "rank");
+	yajl_gen_integer(j->g, rank);
+	kv(j, "fingerprint", row->fingerprint);
+	kv(j, "value_field", row->rule->aggregate.value);
+	key(j, "count");
+	yajl_gen_integer(j->g, (long long)row->count);
+	key(j, "total");
+	number(j, row->total, 3);
+	key(j, "max");
+	number(j, row->max, 3);
+	key(j, "p95");
+	number(j, lm_sketch_quantile(&row->sketch, 0.95), 3);
+	key(j, "first_seen");
+	time_value(j, row->first_seen);
+	key(j, "last_seen");
+	time_value(j, row->last_seen);
+	kv(j, "example", row->example);
 	yajl_gen_map_close(j->g);
 	flush_line(j);
 }
@@ -210,6 +259,7 @@ const struct lm_output_ops lm_output_json = {
 	.name = "json",
 	.init = json_init,
 	.diagnosis = json_diagnosis,
+	.aggregate = json_aggregate,
 	.fini = json_fini,
 };
 

@@ -17,6 +17,6 @@ const struct lm_output_ops *lm_output_find(const char *name)
 
 const char *lm_emit_name(enum lm_emit kind)
 {
-	static const char *const names[] = { "fired", "repeat", "update", "resolved" };
+	static const char *const names[] = { "fired", "repeat", "update", "resolved", "explained" };
 	return names[kind];
 }

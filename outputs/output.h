@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "analyzers/aggregate.h"
 #include "analyzers/diagnosis.h"
 
 enum lm_emit {
@@ -19,15 +20,19 @@ enum lm_emit {
 	LM_EMIT_REPEAT,   /* still firing after repeat_interval */
 	LM_EMIT_UPDATE,   /* more matches since it was last handed out (end of input, eviction) */
 	LM_EMIT_RESOLVED, /* its condition has been false for resolve_after */
+	LM_EMIT_EXPLAINED, /* a root cause that fired after it took it in */
 };
 
-/* "fired", "repeat", "update", "resolved" */
+/* "fired", "repeat", "update", "resolved", "explained" */
 const char *lm_emit_name(enum lm_emit kind);
 
 struct lm_output_ops {
 	const char *name;
 	void *(*init)(FILE *out, bool color);
 	void (*diagnosis)(void *state, const struct lm_diagnosis *d, enum lm_emit kind);
+	/* At end of input, an aggregating rule's top fingerprints, rank from 1
+	 * (NULL: the output leaves them to the summary). */
+	void (*aggregate)(void *state, const struct lm_aggregate_row *row, unsigned rank);
 	void (*fini)(void *state);
 };
 

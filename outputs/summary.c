@@ -8,7 +8,17 @@
 #include "core/sanitize.h"
 #include "ingest/timestamp.h"
 
-static void fired_line(FILE *out, const struct lm_diagnosis *d, struct lm_buf *b)
+/* Whether d's root cause is among the fired diagnoses still held. */
+static bool cause_listed(const struct lm_engine *e, const struct lm_diagnosis *d)
+{
+	for (const struct lm_diagnosis *c = lm_engine_first_fired(e); c; c = c->fired_next)
+		if (c != d && c->rule == d->root_rule && strcmp(c->incident, d->root_incident) == 0)
+			return true;
+	return false;
+}
+
+static void fired_line(FILE *out, const struct lm_diagnosis *d, struct lm_buf *b,
+		       const char *indent)
 {
 	char a[40], z[40];
 	lm_time_format(d->first_seen, a, sizeof(a));
@@ -23,8 +33,51 @@ static void fired_line(FILE *out, const struct lm_diagnosis *d, struct lm_buf *b
 		lm_buf_putc(b, '=');
 		lm_sanitize_terminal(b, v.p, v.n);
 	}
-	fprintf(out, "  %-8s  %-28s %-30s %6llu  %s .. %s\n", lm_severity_name(d->rule->severity),
-		d->rule->id, b->len ? b->data : "-", (unsigned long long)d->count, a, z);
+	fprintf(out, "  %s%-8s  %-28s %-30s %6llu  %s .. %s%s\n", indent,
+		lm_severity_name(d->rule->severity), d->rule->id, b->len ? b->data : "-",
+		(unsigned long long)d->count, a, z,
+		d->status == LM_STATUS_FIRING ? "" : ", resolved");
+}
+
+/* Root causes (and diagnoses with no cause) in firing order, each followed
+ * by the diagnoses it explains. */
+static void fired_list(FILE *out, const struct lm_engine *e)
+{
+	struct lm_buf b;
+	lm_buf_init(&b);
+	for (const struct lm_diagnosis *d = lm_engine_first_fired(e); d; d = d->fired_next) {
+		if (d->root_rule && cause_listed(e, d))
+			continue;
+		fired_line(out, d, &b, "");
+		for (const struct lm_diagnosis *f = lm_engine_first_fired(e); f; f = f->fired_next)
+			if (f != d && f->root_rule == d->rule &&
+			    strcmp(f->root_incident, d->incident) == 0)
+				fired_line(out, f, &b, "-> ");
+	}
+	lm_buf_fini(&b);
+}
+
+/* For each aggregating rule, its statements by total time. */
+static void top_fingerprints(FILE *out, const struct lm_engine *e, const struct lm_ruleset *rs)
+{
+	struct lm_buf b;
+	lm_buf_init(&b);
+	for (unsigned i = 0; i < rs->n; i++) {
+		const struct lm_rule *r = &rs->rules[i];
+		const struct lm_aggregate_row *top[LM_AGGREGATE_TOP];
+		unsigned n = r->aggregate.sql ? lm_engine_top(e, r, top, LM_AGGREGATE_TOP) : 0;
+		if (n)
+			fprintf(out, "  top %s by total %s:\n", r->id,
+				r->aggregate.value ? r->aggregate.value : "count");
+		for (unsigned k = 0; k < n; k++) {
+			lm_buf_reset(&b);
+			lm_sanitize_terminal(&b, top[k]->fingerprint, strlen(top[k]->fingerprint));
+			fprintf(out, "    %2u. total %.1f  count %llu  max %.1f  p95 %.1f  %.120s\n", k + 1,
+				top[k]->total, (unsigned long long)top[k]->count, top[k]->max,
+				lm_sketch_quantile(&top[k]->sketch, 0.95), b.data);
+		}
+	}
+	lm_buf_fini(&b);
 }
 
 void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_ruleset *rs,
@@ -56,11 +109,8 @@ void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_rule
 		}
 	fputc('\n', out);
 
-	struct lm_buf b;
-	lm_buf_init(&b);
-	for (const struct lm_diagnosis *d = lm_engine_first_fired(e); d; d = d->fired_next)
-		fired_line(out, d, &b);
-	lm_buf_fini(&b);
+	fired_list(out, e);
+	top_fingerprints(out, e, rs);
 
 	if (cut)
 		fprintf(out, "  %llu line%s cut at --max-line\n", (unsigned long long)cut, cut == 1 ? "" : "s");
@@ -70,6 +120,19 @@ void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_rule
 	if (match_errors)
 		fprintf(out, "  %llu pattern match%s stopped by a PCRE2 limit\n",
 			(unsigned long long)match_errors, match_errors == 1 ? "" : "es");
+	if (st->explained)
+		fprintf(out, "  %llu diagnos%s explained by a root cause (shown under it)\n",
+			(unsigned long long)st->explained, st->explained == 1 ? "is" : "es");
+	if (st->resolved)
+		fprintf(out, "  %llu diagnos%s resolved\n", (unsigned long long)st->resolved,
+			st->resolved == 1 ? "is" : "es");
+	if (st->late)
+		fprintf(out, "  %llu event%s more than 5 s behind the others (late)\n",
+			(unsigned long long)st->late, st->late == 1 ? "" : "s");
+	if (st->aggregates_dropped)
+		fprintf(out, "  %llu match%s of statement shapes past the %u kept per rule\n",
+			(unsigned long long)st->aggregates_dropped,
+			st->aggregates_dropped == 1 ? "" : "es", LM_AGGREGATE_MAX);
 	if (st->evicted)
 		fprintf(out, "  %llu group key%s evicted (--max-keys)\n", (unsigned long long)st->evicted,
 			st->evicted == 1 ? "" : "s");

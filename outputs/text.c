@@ -139,8 +139,11 @@ static void notice(struct text_out *t, const struct lm_diagnosis *d, enum lm_emi
 {
 	char at[40];
 	lm_time_format(kind == LM_EMIT_RESOLVED ? d->resolved_at : d->last_seen, at, sizeof(at));
+	static const char *const words[] = { [LM_EMIT_REPEAT] = "STILL FIRING",
+					     [LM_EMIT_RESOLVED] = "RESOLVED",
+					     [LM_EMIT_EXPLAINED] = "EXPLAINED" };
 	paint(t, kind == LM_EMIT_RESOLVED ? "\033[32m" : severity_color(d->rule->severity),
-	      kind == LM_EMIT_RESOLVED ? "RESOLVED" : "STILL FIRING");
+	      words[kind]);
 	lm_buf_printf(&t->line, " %s  [%s]", d->rule->title, d->rule->id);
 	for (unsigned i = 0; i < d->key_fields.count; i++) {
 		struct lm_str k = lm_fields_key(&d->key_fields, i);
@@ -150,8 +153,11 @@ static void notice(struct text_out *t, const struct lm_diagnosis *d, enum lm_emi
 		lm_buf_putc(&t->line, '=');
 		untrusted(t, v.p, v.n);
 	}
-	lm_buf_printf(&t->line, " at %s, %llu match%s, incident %s\n\n", at,
+	lm_buf_printf(&t->line, " at %s, %llu match%s, incident %s", at,
 		      (unsigned long long)d->count, d->count == 1 ? "" : "es", d->incident);
+	if (d->root_rule)
+		lm_buf_printf(&t->line, ", explained by %s", d->root_rule->id);
+	lm_buf_puts(&t->line, "\n\n");
 	fwrite(t->line.data, 1, t->line.len, t->out);
 	fflush(t->out);
 }
@@ -171,6 +177,15 @@ static void text_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_em
 	where(t, d);
 	when(t, d);
 	evidence(t, d);
+	if (d->root_rule) {
+		/* An effect: its cause's block says what to do. */
+		label(t, "cause");
+		lm_buf_printf(&t->line, "explained by %s, incident %s\n\n", d->root_rule->id,
+			      d->incident);
+		fwrite(t->line.data, 1, t->line.len, t->out);
+		fflush(t->out);
+		return;
+	}
 	list(t, "causes", r->causes, r->n_causes);
 	remediation(t, d);
 	if (r->verify) {

@@ -436,6 +436,41 @@ static void visit_examples(struct loader *ld, void *target, const char *key, yam
 		r->ex_no_match = get_strings(ld, v, "examples.no_match", &r->n_ex_no_match);
 }
 
+static void visit_explains(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+			   const yaml_node_t *k)
+{
+	struct lm_explains *x = target;
+	(void)k;
+	if (strcmp(key, "rules") == 0)
+		x->rules = get_strings(ld, v, "explains.rules", &x->n_rules);
+	else if (strcmp(key, "on") == 0)
+		x->on = get_strings(ld, v, "explains.on", &x->n_on);
+	else if (get_duration(ld, v, "explains.within", &x->within) && x->within <= 0)
+		problem(ld, v, "explains.within must be longer than 0");
+}
+
+static void load_explains(struct loader *ld, struct lm_rule *r, const yaml_node_t *v)
+{
+	static const char *const keys[] = { "rules", "within", "on", NULL };
+	if (v->type == YAML_MAPPING_NODE)
+		walk_mapping(ld, v, "explains", keys, visit_explains, &r->explains);
+	else
+		r->explains.rules = get_strings(ld, v, "explains", &r->explains.n_rules);
+	if (!r->explains.within)
+		r->explains.within = LM_EXPLAINS_WITHIN_DEFAULT;
+}
+
+static void visit_aggregate(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+			    const yaml_node_t *k)
+{
+	struct lm_aggregate *a = target;
+	(void)k;
+	if (strcmp(key, "sql") == 0)
+		a->sql = get_string(ld, v, "aggregate.sql");
+	else
+		a->value = get_string(ld, v, "aggregate.value");
+}
+
 static void visit_rule(struct loader *ld, void *target, const char *key, yaml_node_t *v,
 		       const yaml_node_t *k)
 {
@@ -486,6 +521,14 @@ static void visit_rule(struct loader *ld, void *target, const char *key, yaml_no
 		r->verify = get_string(ld, v, "verify");
 	} else if (strcmp(key, "runbook") == 0) {
 		r->runbook = get_string(ld, v, "runbook");
+	} else if (strcmp(key, "aggregate") == 0) {
+		static const char *const aggregate_keys[] = { "sql", "value", NULL };
+		if (want_type(ld, v, YAML_MAPPING_NODE, "aggregate"))
+			walk_mapping(ld, v, "aggregate", aggregate_keys, visit_aggregate, &r->aggregate);
+		if (!r->aggregate.sql)
+			problem(ld, v, "aggregate needs sql: the field holding the statement");
+	} else if (strcmp(key, "explains") == 0) {
+		load_explains(ld, r, v);
 	} else if (strcmp(key, "examples") == 0) {
 		if (want_type(ld, v, YAML_MAPPING_NODE, "examples"))
 			walk_mapping(ld, v, "examples", example_keys, visit_examples, r);
@@ -575,7 +618,8 @@ static void load_rule(struct loader *ld, yaml_node_t *node)
 {
 	static const char *const keys[] = { "id", "title", "description", "severity", "layer",
 					    "escalation", "match", "when", "causes", "remediation",
-					    "verify", "runbook", "examples", NULL };
+					    "verify", "runbook", "examples", "explains", "aggregate",
+					    NULL };
 	struct lm_rule r;
 	memset(&r, 0, sizeof(r));
 	r.severity = LM_SEV_NEVER; /* unset: a rule cannot declare "never" */
@@ -727,22 +771,51 @@ int lm_rules_load_path(struct lm_ruleset *rs, const char *path)
 	return problems;
 }
 
+static int link_after(struct lm_ruleset *rs, struct lm_rule *r)
+{
+	const struct lm_rule *other = lm_ruleset_find(rs, r->when.after);
+	if (!other || other == r) {
+		lm_log_error("%s:%u:%u: rule %s: when.after names %s \"%s\"", r->file, r->line,
+			     r->column, r->id, other ? "the rule itself:" : "no loaded rule",
+			     r->when.after);
+		return 1;
+	}
+	r->when.after_index = other->index;
+	return 0;
+}
+
+/* Each rule a cause explains learns the cause's index (causes_of). */
+static int link_explains(struct lm_ruleset *rs, struct lm_rule *cause)
+{
+	int problems = 0;
+	struct lm_explains *x = &cause->explains;
+	x->index = lm_xcalloc(x->n_rules ? x->n_rules : 1, sizeof(*x->index));
+	for (unsigned j = 0; j < x->n_rules; j++) {
+		struct lm_rule *effect = (struct lm_rule *)lm_ruleset_find(rs, x->rules[j]);
+		if (!effect || effect == cause) {
+			lm_log_error("%s:%u:%u: rule %s: explains names %s \"%s\"", cause->file,
+				     cause->line, cause->column, cause->id,
+				     effect ? "the rule itself:" : "no loaded rule", x->rules[j]);
+			problems++;
+			continue;
+		}
+		x->index[j] = effect->index;
+		effect->causes_of = lm_xrealloc(effect->causes_of,
+						(effect->n_causes_of + 1) * sizeof(unsigned));
+		effect->causes_of[effect->n_causes_of++] = cause->index;
+	}
+	return problems;
+}
+
 int lm_rules_link(struct lm_ruleset *rs)
 {
 	int problems = 0;
 	for (unsigned i = 0; i < rs->n; i++) {
 		struct lm_rule *r = &rs->rules[i];
-		if (r->when.kind != LM_WHEN_AFTER)
-			continue;
-		const struct lm_rule *other = lm_ruleset_find(rs, r->when.after);
-		if (!other || other == r) {
-			lm_log_error("%s:%u:%u: rule %s: when.after names %s \"%s\"", r->file, r->line,
-				     r->column, r->id, other ? "the rule itself:" : "no loaded rule",
-				     r->when.after);
-			problems++;
-			continue;
-		}
-		r->when.after_index = other->index;
+		if (r->when.kind == LM_WHEN_AFTER)
+			problems += link_after(rs, r);
+		if (r->explains.n_rules)
+			problems += link_explains(rs, r);
 	}
 	return problems;
 }

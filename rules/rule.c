@@ -92,6 +92,12 @@ void lm_rule_fini(struct lm_rule *r)
 	free(r->runbook);
 	free_strings(r->ex_match, r->n_ex_match);
 	free_strings(r->ex_no_match, r->n_ex_no_match);
+	free_strings(r->explains.rules, r->explains.n_rules);
+	free(r->explains.index);
+	free_strings(r->explains.on, r->explains.n_on);
+	free(r->causes_of);
+	free(r->aggregate.sql);
+	free(r->aggregate.value);
 	free(r->file);
 }
 

@@ -72,6 +72,27 @@ struct lm_when {
 #define LM_QUANTILE_MIN_DEFAULT 10
 #define LM_RATIO_MIN_DEFAULT 20
 
+/* `explains`: the rules whose diagnoses this rule's diagnosis explains when
+ * they fire within `within` after it (or it fires within `within` after
+ * them), and their `on` fields agree (a field absent on one side agrees). */
+struct lm_explains {
+	char **rules;
+	unsigned n_rules;
+	unsigned *index; /* the rules' indexes, once linked */
+	lm_time_t within;
+	char **on;
+	unsigned n_on;
+};
+
+#define LM_EXPLAINS_WITHIN_DEFAULT (10 * 60 * LM_NS_PER_SEC)
+
+/* `aggregate`: statistics per SQL fingerprint of the field `sql`, over the
+ * number in the field `value` (analyzers/aggregate.h). */
+struct lm_aggregate {
+	char *sql;   /* NULL: the rule does not aggregate */
+	char *value;
+};
+
 struct lm_remedy {
 	char *title;
 	char *run; /* a command template, or NULL for a step without a command */
@@ -104,6 +125,10 @@ struct lm_rule {
 	char *runbook;
 	char **ex_match, **ex_no_match;
 	unsigned n_ex_match, n_ex_no_match;
+	struct lm_explains explains; /* the rules this one is a root cause of */
+	struct lm_aggregate aggregate;
+	unsigned *causes_of;  /* rules naming this one in explains (indexes), once linked */
+	unsigned n_causes_of;
 	char *file; /* where the rule was defined */
 	unsigned line, column;
 	unsigned index; /* position in its rule set */
