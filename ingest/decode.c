@@ -16,9 +16,6 @@ static const struct lm_decoder *const registry[] = {
 };
 #define N_DECODERS (sizeof(registry) / sizeof(registry[0]))
 
-/* Bound on a record joined from partial lines. */
-#define LM_PARTIAL_MAX (1024u * 1024u)
-
 const struct lm_decoder *lm_decoder_find(const char *name)
 {
 	if (strcmp(name, "docker") == 0) /* Docker json-file is JSON with a "log" key */
@@ -43,7 +40,8 @@ void lm_decode_ctx_init(struct lm_decode_ctx *ctx, struct lm_fields *fields,
 	for (int i = 0; i < LM_DECODE_DEPTH; i++)
 		lm_buf_init(&ctx->scratch[i]);
 	lm_buf_init(&ctx->text);
-	lm_buf_init(&ctx->partial);
+	for (int i = 0; i < LM_STREAMS; i++)
+		lm_buf_init(&ctx->partial[i].buf);
 	ctx->json = lm_json_parser_new();
 }
 
@@ -54,7 +52,8 @@ void lm_decode_ctx_fini(struct lm_decode_ctx *ctx)
 	for (int i = 0; i < LM_DECODE_DEPTH; i++)
 		lm_buf_fini(&ctx->scratch[i]);
 	lm_buf_fini(&ctx->text);
-	lm_buf_fini(&ctx->partial);
+	for (int i = 0; i < LM_STREAMS; i++)
+		lm_buf_fini(&ctx->partial[i].buf);
 	lm_json_parser_free(ctx->json);
 	ctx->json = NULL;
 }
@@ -77,17 +76,14 @@ void lm_decode_error(struct lm_decode_ctx *ctx, size_t column, const char *msg)
 	}
 }
 
-struct lm_str lm_decode_structured_text(struct lm_decode_ctx *ctx, int msg_field,
-					uint64_t is_string)
+struct lm_str lm_decode_structured_text(struct lm_decode_ctx *ctx, struct lm_str msg,
+					uint64_t others)
 {
 	struct lm_fields *fs = ctx->fields;
 	lm_buf_reset(&ctx->text);
-	if (msg_field >= 0) {
-		struct lm_str m = lm_fields_val(fs, (unsigned)msg_field);
-		lm_buf_append(&ctx->text, m.p, m.n);
-	}
-	for (unsigned i = 0; i < fs->count; i++) {
-		if ((int)i == msg_field || !(is_string & (UINT64_C(1) << i)))
+	lm_buf_append(&ctx->text, msg.p, msg.n);
+	for (unsigned i = 0; i < fs->count && i < 64; i++) {
+		if (!(others & (UINT64_C(1) << i)))
 			continue;
 		struct lm_str v = lm_fields_val(fs, i);
 		if (ctx->text.len)
@@ -118,16 +114,48 @@ bool lm_decode_is_level_key(struct lm_str key)
 	return one_of(key, names);
 }
 
-void lm_decode_partial_add(struct lm_decode_ctx *ctx, const struct lm_decoder *owner,
-			   const char *s, size_t n)
+int lm_decode_stream(const char *s, size_t n)
 {
-	if (ctx->partial.len == 0) {
-		ctx->partial_has_time = ctx->has_time;
-		ctx->partial_time = ctx->time;
+	return n == 6 && memcmp(s, "stderr", 6) == 0 ? LM_STREAM_STDERR : LM_STREAM_STDOUT;
+}
+
+/* Moves a joined record out of its partial buffer into scratch[depth]. */
+static struct lm_str hand_on(struct lm_decode_ctx *ctx, struct lm_partial *p, unsigned depth)
+{
+	struct lm_buf *out = &ctx->scratch[depth];
+	lm_buf_reset(out);
+	lm_buf_append(out, p->buf.data, p->buf.len);
+	lm_buf_reset(&p->buf);
+	if (p->has_time) { /* a joined line is as old as its first piece */
+		ctx->time = p->time;
+		ctx->has_time = true;
 	}
-	ctx->partial_owner = owner;
-	size_t room = LM_PARTIAL_MAX - ctx->partial.len;
-	lm_buf_append(&ctx->partial, s, n < room ? n : room);
+	ctx->record_line = p->line;
+	return (struct lm_str){ out->data, out->len };
+}
+
+bool lm_decode_partial(struct lm_decode_ctx *ctx, const struct lm_decoder *owner, int stream,
+		       unsigned depth, const char *s, size_t n, bool final, struct lm_str *joined)
+{
+	struct lm_partial *p = &ctx->partial[stream];
+	if (p->buf.len && p->owner != owner)
+		lm_buf_reset(&p->buf); /* another format took over the stream: drop the stray piece */
+	if (p->buf.len == 0) {
+		if (final) /* a whole line: nothing to join */
+			return false;
+		p->has_time = ctx->has_time;
+		p->time = ctx->time;
+		p->line = ctx->line_no;
+		p->owner = owner;
+	}
+	size_t room = LM_PARTIAL_MAX - p->buf.len;
+	bool full = n >= room;
+	lm_buf_append(&p->buf, s, full ? room : n);
+	if (!final && !full)
+		return false;
+	ctx->record_cut = full && !(final && n == room);
+	*joined = hand_on(ctx, p, depth);
+	return true;
 }
 
 static const struct lm_decoder *detect(const char *s, size_t n)
@@ -175,19 +203,21 @@ static bool peel(struct lm_decode_ctx *ctx, unsigned depth, const char *s, size_
 bool lm_decode_line(struct lm_decode_ctx *ctx, const char *s, size_t n, struct lm_event *ev)
 {
 	ctx->has_time = false;
+	ctx->record_line = ctx->line_no;
+	ctx->record_cut = false;
 	return peel(ctx, 0, s, n, ev);
 }
 
 bool lm_decode_flush(struct lm_decode_ctx *ctx, struct lm_event *ev)
 {
-	if (ctx->partial.len == 0)
-		return false;
-	/* Move the joined text out of the partial buffer, which decoders reset. */
-	struct lm_buf *held = &ctx->scratch[0];
-	lm_buf_reset(held);
-	lm_buf_append(held, ctx->partial.data, ctx->partial.len);
-	lm_buf_reset(&ctx->partial);
-	ctx->has_time = ctx->partial_has_time;
-	ctx->time = ctx->partial_time;
-	return peel(ctx, 1, held->data, held->len, ev);
+	for (int i = 0; i < LM_STREAMS; i++) {
+		struct lm_partial *p = &ctx->partial[i];
+		if (p->buf.len == 0)
+			continue;
+		ctx->has_time = false;
+		ctx->record_cut = false;
+		struct lm_str joined = hand_on(ctx, p, 0);
+		return peel(ctx, 1, joined.p, joined.n, ev);
+	}
+	return false;
 }

@@ -9,8 +9,8 @@
  * LM_DECODE_DEPTH levels.
  *
  * A decode context belongs to one source: it keeps the partial lines that CRI
- * and Docker split, and reusable buffers, so decoding allocates nothing once
- * warm.  It must not keep pointers into the caller's line across calls.
+ * and Docker split, and reusable buffers, so decoding a well-formed record
+ * allocates nothing once warm (a malformed JSON record costs a new parser).  It must not keep pointers into the caller's line across calls.
  */
 #ifndef LM_DECODE_H
 #define LM_DECODE_H
@@ -49,6 +49,21 @@ struct lm_decoder {
 
 struct lm_json_parser; /* private to decode_json.c */
 
+/* Pieces of one line split by the runtime (CRI P lines, Docker records
+ * without their newline), kept per stream so stdout and stderr never mix. */
+enum { LM_STREAM_STDOUT, LM_STREAM_STDERR, LM_STREAMS };
+
+struct lm_partial {
+	struct lm_buf buf;
+	lm_time_t time; /* the first piece's */
+	bool has_time;
+	uint64_t line;  /* the first piece's line */
+	const struct lm_decoder *owner;
+};
+
+/* Bound on a record joined from pieces; a longer one is handed on cut. */
+#define LM_PARTIAL_MAX (1024u * 1024u)
+
 struct lm_decode_ctx {
 	const struct lm_decoder *forced; /* --format, applied to the outer layer */
 	struct lm_fields *fields;        /* filled for the current record */
@@ -57,14 +72,14 @@ struct lm_decode_ctx {
 	lm_time_t ref;                   /* latest known time, for year-less formats */
 	struct lm_buf scratch[LM_DECODE_DEPTH]; /* one per layer: unescaped inner lines */
 	struct lm_buf text;              /* rule text built from structured records */
-	struct lm_buf partial;           /* CRI P / Docker split lines being joined */
-	lm_time_t partial_time;
-	bool partial_has_time;
-	const struct lm_decoder *partial_owner;
+	struct lm_partial partial[LM_STREAMS]; /* CRI P / Docker split lines, per stream */
+	uint64_t line_no;                /* set by the caller: the physical line being decoded */
+	uint64_t record_line;            /* out: the line where the record began */
+	bool record_cut;                 /* out: the record was cut at LM_PARTIAL_MAX */
 	struct lm_json_parser *json;
+	uint64_t crowded; /* records with more fields than an event holds (extra ones dropped) */
 	/* malformed records seen (decoded as plain text instead) */
 	uint64_t errors;
-	uint64_t first_error_line; /* set by the caller's line counter when errors becomes 1 */
 	char error_msg[160];       /* the first malformed record's problem */
 	size_t error_column;
 };
@@ -78,7 +93,8 @@ void lm_decode_ctx_fini(struct lm_decode_ctx *ctx);
  * is set only if the record carried a time (ev->has_time). */
 bool lm_decode_line(struct lm_decode_ctx *ctx, const char *s, size_t n, struct lm_event *ev);
 
-/* Join what is left of a partial record at end of input; false if none. */
+/* Hands out a partial record left at end of input (one per call, stdout's
+ * first); false when none is left. */
 bool lm_decode_flush(struct lm_decode_ctx *ctx, struct lm_event *ev);
 
 /* By name ("cri", "docker", "json", "kubectl", "logfmt", "plain"), or NULL. */
@@ -89,17 +105,23 @@ const char *lm_decoder_names(void);
 /* Helpers the decoders share. */
 void lm_decode_set_time(struct lm_decode_ctx *ctx, lm_time_t t);
 void lm_decode_error(struct lm_decode_ctx *ctx, size_t column, const char *msg);
-/* Build ctx->text from a structured record: its message, then every other
- * string value, separated by spaces. is_string marks string-valued fields. */
-struct lm_str lm_decode_structured_text(struct lm_decode_ctx *ctx, int msg_field,
-					uint64_t is_string);
+/* Build ctx->text from a structured record: its message, then the values of
+ * the fields marked in `others` (a bit per field index), separated by spaces. */
+struct lm_str lm_decode_structured_text(struct lm_decode_ctx *ctx, struct lm_str msg,
+					uint64_t others);
 /* Keys that carry a structured record's time or level: they become the
  * event's time and level field, and stay out of its rule text. */
 bool lm_decode_is_time_key(struct lm_str key);
 bool lm_decode_is_level_key(struct lm_str key);
-/* Start or continue a joined record; returns the joined line when final. */
-void lm_decode_partial_add(struct lm_decode_ctx *ctx, const struct lm_decoder *owner,
-			   const char *s, size_t n);
+/* A piece of a split line on stream (LM_STREAM_*).  When the piece is the
+ * last one (final), or the joined record reached LM_PARTIAL_MAX, the joined
+ * record is moved to ctx->scratch[depth] and returned in *joined (with the
+ * first piece's time and line, and record_cut set if it was cut), and true
+ * is returned; otherwise the piece is kept and false means "no record yet". */
+bool lm_decode_partial(struct lm_decode_ctx *ctx, const struct lm_decoder *owner, int stream,
+		       unsigned depth, const char *s, size_t n, bool final, struct lm_str *joined);
+/* The stream index of a "stdout"/"stderr" value. */
+int lm_decode_stream(const char *s, size_t n);
 
 /* The decoders, for the registry in decode.c and for unit tests. */
 extern const struct lm_decoder lm_decoder_cri;

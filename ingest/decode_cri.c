@@ -41,8 +41,8 @@ static bool parse(const char *s, size_t n, struct cri_line *out)
 		return false;
 	p += 7;
 	rest -= 7;
-	/* The tag is P or F, possibly with more ':'-separated flags after it. */
-	if (rest < 1 || (p[0] != 'P' && p[0] != 'F'))
+	/* The tag: P or F, alone or with more ':'-separated flags after it. */
+	if (rest < 1 || (p[0] != 'P' && p[0] != 'F') || (rest > 1 && p[1] != ' ' && p[1] != ':'))
 		return false;
 	out->partial = p[0] == 'P';
 	size_t i = 1;
@@ -69,22 +69,13 @@ static enum lm_decode_status cri_decode(struct lm_decode_ctx *ctx, unsigned dept
 		return lm_decoder_plain.decode(ctx, depth, s, n, res);
 	lm_decode_set_time(ctx, l.time);
 	lm_fields_set(ctx->fields, "stream", 6, l.stream.p, l.stream.n);
-	if (l.partial) {
-		lm_decode_partial_add(ctx, &lm_decoder_cri, l.msg.p, l.msg.n);
-		return LM_DECODE_PARTIAL;
-	}
-	if (ctx->partial.len == 0 || ctx->partial_owner != &lm_decoder_cri) {
-		res->inner = l.msg;
+	int stream = lm_decode_stream(l.stream.p, l.stream.n);
+	if (lm_decode_partial(ctx, &lm_decoder_cri, stream, depth, l.msg.p, l.msg.n, !l.partial,
+			      &res->inner))
 		return LM_DECODE_INNER;
-	}
-	lm_decode_partial_add(ctx, &lm_decoder_cri, l.msg.p, l.msg.n);
-	struct lm_buf *joined = &ctx->scratch[depth];
-	lm_buf_reset(joined);
-	lm_buf_append(joined, ctx->partial.data, ctx->partial.len);
-	lm_buf_reset(&ctx->partial);
-	if (ctx->partial_has_time)
-		ctx->time = ctx->partial_time; /* a joined line is as old as its first piece */
-	res->inner = (struct lm_str){ joined->data, joined->len };
+	if (l.partial)
+		return LM_DECODE_PARTIAL;
+	res->inner = l.msg;
 	return LM_DECODE_INNER;
 }
 

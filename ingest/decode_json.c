@@ -28,6 +28,12 @@
 
 #define PATH_DEPTH 16
 
+struct text_slot {
+	bool set;
+	size_t off, len;
+	int field; /* its index among the event's fields, or -1 if it did not fit */
+};
+
 struct lm_json_parser {
 	yajl_handle h;
 	struct lm_decode_ctx *ctx;
@@ -38,8 +44,12 @@ struct lm_json_parser {
 	unsigned docs;       /* top-level values completed in this record */
 	bool top_not_object;
 	uint64_t is_string;  /* field indexes holding strings */
-	int idx_log, idx_message, idx_msg;
+	/* The record's top-level "log", "message" and "msg" strings, kept here
+	 * too, so a record with more fields than an event holds keeps them. */
+	struct lm_buf texts;
+	struct text_slot log, message, msg;
 	unsigned top_keys, docker_keys;
+	bool has_stream;
 	bool envelope_hint;
 	struct lm_fields kept; /* a wrapper's metadata, while its record is dropped */
 };
@@ -60,6 +70,8 @@ static void note_top_key(struct lm_json_parser *p, const char *k, size_t n)
 	for (const char *const *d = docker; *d; d++)
 		if (lm_str_eq(key, *d))
 			p->docker_keys++;
+	if (lm_str_eq(key, "stream"))
+		p->has_stream = true;
 	for (const char *const *h = hints; *h; h++)
 		if (lm_str_eq(key, *h))
 			p->envelope_hint = true;
@@ -87,16 +99,20 @@ static int add_value(struct lm_json_parser *p, const char *v, size_t n, bool str
 	struct lm_fields *fs = p->ctx->fields;
 	unsigned before = fs->count;
 	lm_fields_add(fs, p->path.data, p->path.len, v, n);
-	if (fs->count == before || before >= 64)
-		return 1;
-	if (string)
+	bool stored = fs->count > before && before < 64;
+	if (stored && string)
 		p->is_string |= UINT64_C(1) << before;
-	if (string && key_is(p, "log") && p->idx_log < 0)
-		p->idx_log = (int)before;
-	else if (string && key_is(p, "message") && p->idx_message < 0)
-		p->idx_message = (int)before;
-	else if (string && key_is(p, "msg") && p->idx_msg < 0)
-		p->idx_msg = (int)before;
+	struct text_slot *slot = !string || p->depth != 1 ? NULL
+				 : key_is(p, "log") ? &p->log
+				 : key_is(p, "message") ? &p->message
+				 : key_is(p, "msg") ? &p->msg : NULL;
+	if (slot && !slot->set) {
+		slot->set = true;
+		slot->off = p->texts.len;
+		slot->len = n;
+		slot->field = stored ? (int)before : -1;
+		lm_buf_append(&p->texts, v, n);
+	}
 	return 1;
 }
 
@@ -202,6 +218,7 @@ struct lm_json_parser *lm_json_parser_new(void)
 {
 	struct lm_json_parser *p = lm_xcalloc(1, sizeof(*p));
 	lm_buf_init(&p->path);
+	lm_buf_init(&p->texts);
 	lm_fields_init(&p->kept);
 	p->h = new_handle(p);
 	return p;
@@ -213,6 +230,7 @@ void lm_json_parser_free(struct lm_json_parser *p)
 		return;
 	yajl_free(p->h);
 	lm_buf_fini(&p->path);
+	lm_buf_fini(&p->texts);
 	lm_fields_fini(&p->kept);
 	free(p);
 }
@@ -227,8 +245,10 @@ static void reset_record(struct lm_json_parser *p, struct lm_decode_ctx *ctx)
 	p->depth = p->docs = 0;
 	p->top_not_object = false;
 	p->is_string = 0;
-	p->idx_log = p->idx_message = p->idx_msg = -1;
+	lm_buf_reset(&p->texts);
+	p->log.set = p->message.set = p->msg.set = false;
 	p->top_keys = p->docker_keys = 0;
+	p->has_stream = false;
 	p->envelope_hint = false;
 }
 
@@ -249,7 +269,7 @@ static bool parse_record(struct lm_json_parser *p, const char *s, size_t n)
 	if (st == yajl_status_ok && p->docs == 1 && !p->top_not_object)
 		return true;
 	char why[128] = "not a single JSON object";
-	if (st != yajl_status_ok) {
+	if (st != yajl_status_ok && p->ctx->errors == 0) { /* only the first is reported */
 		unsigned char *msg = yajl_get_error(p->h, 0, NULL, 0);
 		snprintf(why, sizeof(why), "%s", (const char *)msg);
 		why[strcspn(why, "\r\n")] = '\0';
@@ -329,20 +349,22 @@ static enum lm_decode_status unwrap(struct lm_decode_ctx *ctx, unsigned depth, u
 		inner->len--;
 	if (inner->len && inner->data[inner->len - 1] == '\r')
 		inner->len--;
-	if (docker && !ends_line) {
-		lm_decode_partial_add(ctx, &lm_decoder_json, inner->data, inner->len);
-		return LM_DECODE_PARTIAL;
-	}
-	if (docker && ctx->partial.len && ctx->partial_owner == &lm_decoder_json) {
-		lm_decode_partial_add(ctx, &lm_decoder_json, inner->data, inner->len);
-		lm_buf_reset(inner);
-		lm_buf_append(inner, ctx->partial.data, ctx->partial.len);
-		lm_buf_reset(&ctx->partial);
-		if (ctx->partial_has_time)
-			ctx->time = ctx->partial_time;
+	if (docker) {
+		struct lm_str stream = { "stdout", 6 };
+		field(fs, "stream", &stream);
+		if (lm_decode_partial(ctx, &lm_decoder_json, lm_decode_stream(stream.p, stream.n),
+				      depth, inner->data, inner->len, ends_line, &res->inner))
+			return LM_DECODE_INNER;
+		if (!ends_line)
+			return LM_DECODE_PARTIAL;
 	}
 	res->inner = (struct lm_str){ inner->data, inner->len };
 	return LM_DECODE_INNER;
+}
+
+static struct lm_str slot_text(const struct lm_json_parser *p, const struct text_slot *t)
+{
+	return (struct lm_str){ p->texts.data + t->off, t->len };
 }
 
 static bool json_detect(const char *s, size_t n)
@@ -362,24 +384,30 @@ static enum lm_decode_status json_decode(struct lm_decode_ctx *ctx, unsigned dep
 		lm_fields_truncate(fs, before);
 		return lm_decoder_plain.decode(ctx, depth, s, n, res);
 	}
-	if (p->idx_log >= 0) {
-		bool docker = p->docker_keys == p->top_keys;
-		return unwrap(ctx, depth, before, lm_fields_val(fs, (unsigned)p->idx_log), docker, res);
+	if (fs->dropped)
+		ctx->crowded++;
+	if (p->log.set) {
+		/* Docker json-file: log, stream and time, nothing else but attrs. */
+		bool docker = p->docker_keys == p->top_keys && p->has_stream;
+		return unwrap(ctx, depth, before, slot_text(p, &p->log), docker, res);
 	}
-	if (p->idx_message >= 0 && p->envelope_hint)
-		return unwrap(ctx, depth, before, lm_fields_val(fs, (unsigned)p->idx_message), false, res);
+	if (p->message.set && p->envelope_hint)
+		return unwrap(ctx, depth, before, slot_text(p, &p->message), false, res);
 
-	/* An application record. */
+	/* An application record: its message, then its other string values
+	 * but time and level. */
 	map_metadata(ctx, fs, fs);
-	int msg = p->idx_message >= 0 ? p->idx_message : p->idx_msg;
+	const struct text_slot *msg = p->message.set ? &p->message : p->msg.set ? &p->msg : NULL;
 	uint64_t text_fields = p->is_string;
 	for (unsigned i = before; i < fs->count && i < 64; i++) {
 		struct lm_str k = lm_fields_key(fs, i);
-		if (lm_decode_is_time_key(k) || lm_decode_is_level_key(k))
+		if (lm_decode_is_time_key(k) || lm_decode_is_level_key(k) ||
+		    (msg && msg->field == (int)i))
 			text_fields &= ~(UINT64_C(1) << i);
 	}
 	res->line = (struct lm_str){ s, n };
-	res->text = lm_decode_structured_text(ctx, msg, text_fields);
+	res->text = lm_decode_structured_text(ctx, msg ? slot_text(p, msg) : (struct lm_str){ "", 0 },
+					      text_fields);
 	return LM_DECODE_DONE;
 }
 

@@ -141,8 +141,13 @@ static enum lm_decode_status logfmt_decode(struct lm_decode_ctx *ctx, unsigned d
 	/* Not logfmt at all (only with --format logfmt): keep the line as text. */
 	if (pairs == 0)
 		return lm_decoder_plain.decode(ctx, depth, s, n, res);
+	if (fs->dropped)
+		ctx->crowded++;
 	res->line = (struct lm_str){ s, n };
-	res->text = lm_decode_structured_text(ctx, msg, is_string);
+	struct lm_str message = { "", 0 };
+	if (msg >= 0)
+		message = lm_fields_val(fs, (unsigned)msg);
+	res->text = lm_decode_structured_text(ctx, message, is_string);
 	return LM_DECODE_DONE;
 }
 

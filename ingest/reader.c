@@ -1,8 +1,8 @@
 /*
  * reader: block reads and line framing.  See reader.h.
  *
- * The buffer holds max_line + read_size bytes, so a full line always fits
- * beside one more read.  Data is moved to the front only when a line does not
+ * The buffer holds max_line + 1 + read_size bytes, so a full line and its CR
+ * always fit beside one more read of at most read_size bytes.  Data is moved to the front only when a line does not
  * fit behind it, which happens once per buffer's worth of input.
  */
 #include "ingest/reader.h"
@@ -20,7 +20,7 @@ void lm_reader_init(struct lm_reader *r, int fd, size_t read_size, size_t max_li
 	r->fd = fd;
 	r->read_size = read_size ? read_size : LM_READ_SIZE_DEFAULT;
 	r->max_line = max_line ? max_line : LM_MAX_LINE_DEFAULT;
-	r->cap = r->max_line + r->read_size;
+	r->cap = r->max_line + 1 + r->read_size; /* a whole line, a CR, and one read */
 	r->buf = lm_xmalloc(r->cap);
 }
 
@@ -45,7 +45,8 @@ static long fill(struct lm_reader *r)
 			r->eof = true; /* asked to stop: what was read is still returned */
 			return 0;
 		}
-		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		size_t want = r->cap - r->end < r->read_size ? r->cap - r->end : r->read_size;
+		ssize_t n = read(r->fd, r->buf + r->end, want);
 		if (n >= 0) {
 			r->end += (size_t)n;
 			r->bytes += (uint64_t)n;
@@ -90,7 +91,7 @@ int lm_reader_next(struct lm_reader *r, struct lm_str *line, bool *cut)
 				continue;
 		} else if (nl) {
 			size_t len = (size_t)(nl - (r->buf + r->start));
-			if (len <= r->max_line) {
+			if (len <= r->max_line || (len == r->max_line + 1 && nl[-1] == '\r')) {
 				*line = take(r, len, len + 1, true);
 				return 1;
 			}
@@ -98,9 +99,10 @@ int lm_reader_next(struct lm_reader *r, struct lm_str *line, bool *cut)
 			*cut = true;
 			r->truncated++;
 			return 1;
-		} else if (avail > r->max_line) {
+		} else if (avail > r->max_line + (r->buf[r->start + r->max_line] == '\r')) {
 			/* Only max_line + 1 bytes without a newline prove the line is
-			 * longer: exactly max_line bytes may still end at the next read. */
+			 * longer: exactly max_line bytes may still end at the next read,
+			 * and so may max_line bytes and the CR of a CRLF. */
 			*line = take(r, r->max_line, r->max_line, false);
 			*cut = true;
 			r->truncated++;
@@ -111,6 +113,12 @@ int lm_reader_next(struct lm_reader *r, struct lm_str *line, bool *cut)
 			if (r->eof) {
 				if (avail == 0)
 					return 0;
+				if (avail > r->max_line) { /* a CR at max_line + 1, and no LF after it */
+					*line = take(r, r->max_line, avail, false);
+					*cut = true;
+					r->truncated++;
+					return 1;
+				}
 				*line = take(r, avail, avail, false);
 				return 1;
 			}

@@ -58,7 +58,6 @@ static void report_problems(struct lm_source *src, uint64_t line_no)
 	}
 	if (src->dec.errors && !src->reported_decode) {
 		src->reported_decode = true;
-		src->dec.first_error_line = line_no;
 		lm_log_warn("%s:%llu:%zu: malformed record (%s); read as plain text (further ones are counted in the summary)",
 			    src->name, (unsigned long long)line_no, src->dec.error_column,
 			    src->dec.error_msg);
@@ -90,7 +89,6 @@ int lm_source_next(struct lm_source *src)
 {
 	struct lm_str line;
 	bool cut;
-	uint64_t first_line = 0;
 	while (!src->eof) {
 		int r = lm_reader_next(&src->reader, &line, &cut);
 		if (r <= 0) {
@@ -98,22 +96,20 @@ int lm_source_next(struct lm_source *src)
 			src->error = r;
 			break;
 		}
-		/* A joined record starts at the line of its first piece. */
-		if (src->dec.partial.len == 0)
-			first_line = src->reader.line_no;
 		start_record(src);
-		src->ev.truncated = cut;
+		src->dec.line_no = src->reader.line_no;
 		if (!lm_decode_line(&src->dec, line.p, line.n, &src->ev))
 			continue;
-		src->ev.line_no = first_line ? first_line : src->reader.line_no;
+		src->ev.line_no = src->dec.record_line;
+		src->ev.truncated = cut || src->dec.record_cut;
 		report_problems(src, src->reader.line_no);
 		stamp(src);
 		return 1;
 	}
 	start_record(src);
 	if (lm_decode_flush(&src->dec, &src->ev)) {
-		src->ev.line_no = first_line ? first_line : src->reader.line_no;
-		src->ev.truncated = false;
+		src->ev.line_no = src->dec.record_line;
+		src->ev.truncated = src->dec.record_cut;
 		report_problems(src, src->ev.line_no);
 		stamp(src);
 		return 1;

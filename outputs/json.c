@@ -94,11 +94,16 @@ static void number(struct json_out *j, double v, int decimals)
 	yajl_gen_number(j->g, buf, (size_t)n);
 }
 
+/* Fields as an object; a name seen twice keeps its first value, the one
+ * logmedic itself uses (a log line must not override, say, the pod name its
+ * file path gave). */
 static void fields_object(struct json_out *j, const struct lm_fields *fs)
 {
 	yajl_gen_map_open(j->g);
 	for (unsigned i = 0; i < fs->count; i++) {
-		struct lm_str k = lm_fields_key(fs, i), v = lm_fields_val(fs, i);
+		struct lm_str k = lm_fields_key(fs, i), v = lm_fields_val(fs, i), first;
+		if (lm_fields_get(fs, k.p, k.n, &first) && first.p != v.p)
+			continue;
 		str(j, k.p, k.n);
 		str(j, v.p, v.n);
 	}

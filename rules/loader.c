@@ -680,7 +680,12 @@ int lm_rules_load_string(struct lm_ruleset *rs, const char *name, const char *ya
 	yaml_document_delete(&ld.doc);
 	/* One document per file: a second one would be silently ignored. */
 	yaml_document_t extra;
-	if (yaml_parser_load(&parser, &extra)) {
+	if (!yaml_parser_load(&parser, &extra)) {
+		lm_log_error("%s:%zu:%zu: %s", name, parser.problem_mark.line + 1,
+			     parser.problem_mark.column + 1,
+			     parser.problem ? parser.problem : "invalid YAML");
+		ld.errors++;
+	} else {
 		if (yaml_document_get_root_node(&extra)) {
 			lm_log_error("%s:%zu:%zu: only one YAML document is allowed in a rule file",
 				     name, extra.start_mark.line + 1, extra.start_mark.column + 1);
@@ -756,7 +761,8 @@ int lm_rules_load_path(struct lm_ruleset *rs, const char *path)
 		names[n++] = lm_xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), by_name);
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
 	int problems = 0;
 	struct lm_buf full;
 	lm_buf_init(&full);

@@ -43,6 +43,11 @@ struct fx {
 	char *in; /* the line being decoded; freed before the next one */
 };
 
+
+/* Bytes held in partial records, both streams. */
+#define PARTIAL_LEN(x) ((x)->ctx.partial[LM_STREAM_STDOUT].buf.len + \
+			(x)->ctx.partial[LM_STREAM_STDERR].buf.len)
+
 static void fx_init(struct fx *x, const struct lm_decoder *forced)
 {
 	memset(x, 0, sizeof(*x));
@@ -173,7 +178,7 @@ static void test_cri_partial_join(void **state)
 	assert_line(&x, "hello big world");
 	assert_time(&x, S(T0 + 1));
 	assert_field(&x.fields, "stream", "stdout");
-	assert_int_equal(x.ctx.partial.len, 0);
+	assert_int_equal(PARTIAL_LEN(&x), 0);
 
 	/* The next record starts afresh. */
 	assert_true(decode(&x, "2025-03-11T10:00:04Z stdout F next"));
@@ -216,7 +221,8 @@ static void test_cri_partial_flush(void **state)
 static void test_cri_partial_bounded(void **state)
 {
 	(void)state;
-	/* Pieces are joined up to 1 MiB (LM_PARTIAL_MAX in decode.c). */
+	/* Pieces are joined up to 1 MiB (LM_PARTIAL_MAX): the piece that fills
+	 * it hands the record on, cut; the rest starts a new record. */
 	enum { PIECE = 64 * 1024, PIECES = 20, JOIN_MAX = 1024 * 1024 };
 	const char *head = "2025-03-11T10:00:01Z stdout P ";
 	size_t hn = strlen(head);
@@ -225,17 +231,27 @@ static void test_cri_partial_bounded(void **state)
 	memcpy(line, head, hn);
 	struct fx x;
 	fx_init(&x, NULL);
+	int events = 0;
 	for (int i = 0; i < PIECES; i++) {
 		memset(line + hn, 'a' + i, PIECE);
-		assert_false(decode_n(&x, line, hn + PIECE));
-		assert_true(x.ctx.partial.len <= JOIN_MAX);
+		if (decode_n(&x, line, hn + PIECE)) {
+			events++;
+			assert_int_equal(i, JOIN_MAX / PIECE - 1); /* the 16th piece fills it */
+			assert_int_equal(x.ev.text_len, JOIN_MAX);
+			assert_int_equal(x.ev.text[0], 'a');
+			assert_int_equal(x.ev.text[JOIN_MAX - 1], 'a' + JOIN_MAX / PIECE - 1);
+			assert_true(x.ctx.record_cut);
+			assert_time(&x, S(T0 + 1));
+		}
+		assert_true(PARTIAL_LEN(&x) <= JOIN_MAX);
 	}
+	assert_int_equal(events, 1);
+	/* The F piece ends the second record: pieces 17 to 20 and "end". */
 	assert_true(decode(&x, "2025-03-11T10:00:02Z stdout F end"));
-	assert_int_equal(x.ev.text_len, JOIN_MAX);
-	assert_int_equal(x.ev.text[0], 'a');
-	assert_int_equal(x.ev.text[JOIN_MAX - 1], 'a' + JOIN_MAX / PIECE - 1);
-	assert_time(&x, S(T0 + 1));
-	assert_int_equal(x.ctx.partial.len, 0);
+	assert_int_equal(x.ev.text_len, 4 * PIECE + 3);
+	assert_int_equal(x.ev.text[0], 'a' + JOIN_MAX / PIECE);
+	assert_false(x.ctx.record_cut);
+	assert_int_equal(PARTIAL_LEN(&x), 0);
 	free(line);
 	fx_fini(&x);
 }
@@ -280,7 +296,7 @@ static void test_docker_split(void **state)
 	assert_text(&x, "first half middle second half");
 	assert_time(&x, S(T0 + 6));
 	assert_field(&x.fields, "stream", "stdout");
-	assert_int_equal(x.ctx.partial.len, 0);
+	assert_int_equal(PARTIAL_LEN(&x), 0);
 
 	/* An unfinished split record is flushed at end of input. */
 	assert_false(decode(&x, "{\"log\":\"never ended\",\"stream\":\"stdout\","
@@ -347,7 +363,7 @@ static void test_fluent_bit(void **state)
 	assert_true(decode(&x, "{\"log\":\"no newline\",\"kubernetes\":{\"pod_name\":\"p\"}}"));
 	assert_text(&x, "no newline");
 	assert_field(&x.fields, "pod", "p");
-	assert_int_equal(x.ctx.partial.len, 0);
+	assert_int_equal(PARTIAL_LEN(&x), 0);
 	fx_fini(&x);
 }
 
@@ -632,7 +648,7 @@ static void test_json_broken(void **state)
 	assert_true(x.ctx.error_msg[0] != '\0');
 	/* The problem is the end of the line. */
 	assert_int_equal(x.ctx.error_column, strlen("{\"log\":\"half") + 1);
-	assert_int_equal(x.ctx.partial.len, 0);
+	assert_int_equal(PARTIAL_LEN(&x), 0);
 
 	/* The next valid line decodes as if nothing happened. */
 	assert_true(decode(&x, "{\"log\":\"whole\\n\",\"stream\":\"stdout\",\"time\":\"2025-03-11T10:00:01Z\"}"));
@@ -846,7 +862,7 @@ static void test_forced_plain(void **state)
 	assert_text(&x, "2025-03-11T10:00:01Z stdout P piece");
 	assert_time(&x, S(T0 + 1));
 	assert_int_equal(x.fields.count, 0);
-	assert_int_equal(x.ctx.partial.len, 0);
+	assert_int_equal(PARTIAL_LEN(&x), 0);
 
 	assert_true(decode(&x, "level=error msg=boom host=db"));
 	assert_text(&x, "level=error msg=boom host=db");
@@ -1008,7 +1024,6 @@ static void test_source(void **state)
 	assert_int_equal(lm_source_next(&src), 1);
 	assert_event(&src, 8, S(T0 + 2), false, "{\"log\":\"broken");
 	assert_int_equal(src.dec.errors, 1);
-	assert_int_equal(src.dec.first_error_line, 8);
 
 	assert_int_equal(lm_source_next(&src), 1);
 	assert_event(&src, 9, S(T0 + 5), true, "2025-03-11T10:00:05Z plain with time");
@@ -1093,7 +1108,6 @@ static void test_source_flush_error(void **state)
 	assert_int_equal(lm_source_next(&src), 1);
 	assert_event(&src, 2, S(T0 + 1), true, "{\"msg\":\"cut");
 	assert_int_equal(src.dec.errors, 1);
-	assert_int_equal(src.dec.first_error_line, 2);
 	assert_int_equal(src.dec.error_column, strlen("{\"msg\":\"cut") + 1);
 	assert_int_equal(lm_source_next(&src), 0);
 	lm_source_close(&src);
@@ -1144,6 +1158,68 @@ static void test_source_k8s_path_fields(void **state)
 	rmdir(dir);
 }
 
+/* Pieces of stdout and stderr never mix, and a word starting with P or F
+ * after the stream is no CRI tag. */
+static void test_cri_streams_apart(void **state)
+{
+	(void)state;
+	struct fx x;
+	fx_init(&x, NULL);
+	assert_false(decode(&x, "2025-03-11T10:00:01Z stdout P lookup db.examp"));
+	assert_true(decode(&x, "2025-03-11T10:00:02Z stderr F unrelated stderr line"));
+	assert_text(&x, "unrelated stderr line");
+	assert_true(decode(&x, "2025-03-11T10:00:03Z stdout F le.com on 10.96.0.10:53"));
+	assert_text(&x, "lookup db.example.com on 10.96.0.10:53");
+	assert_time(&x, S(T0 + 1));
+	/* "Processing" is not a P tag: the whole line is plain text. */
+	assert_true(decode(&x, "2025-03-11T10:00:04Z stderr Processing batch 1"));
+	assert_text(&x, "2025-03-11T10:00:04Z stderr Processing batch 1");
+	assert_true(decode(&x, "2025-03-11T10:00:05Z stderr F:x tagged"));
+	assert_text(&x, "tagged");
+	fx_fini(&x);
+}
+
+/* Docker pieces are joined per stream; a JSON record with only time and
+ * log is an application record, never a piece. */
+static void test_docker_streams_and_app_records(void **state)
+{
+	(void)state;
+	struct fx x;
+	fx_init(&x, NULL);
+	assert_false(decode(&x, "{\"log\":\"out \",\"stream\":\"stdout\",\"time\":\"2025-03-11T10:00:01Z\"}"));
+	assert_true(decode(&x, "{\"log\":\"err\\n\",\"stream\":\"stderr\",\"time\":\"2025-03-11T10:00:02Z\"}"));
+	assert_text(&x, "err");
+	assert_true(decode(&x, "{\"log\":\"done\\n\",\"stream\":\"stdout\",\"time\":\"2025-03-11T10:00:03Z\"}"));
+	assert_text(&x, "out done");
+	assert_time(&x, S(T0 + 1));
+	assert_true(decode(&x, "{\"time\":\"2025-03-11T10:00:04Z\",\"log\":\"app says hi\"}"));
+	assert_text(&x, "app says hi");
+	assert_true(decode(&x, "{\"time\":\"2025-03-11T10:00:05Z\",\"log\":\"and again\"}"));
+	assert_text(&x, "and again");
+	assert_int_equal(PARTIAL_LEN(&x), 0);
+	fx_fini(&x);
+}
+
+/* A Filebeat record with more labels than an event holds keeps its message:
+ * the envelope is still peeled, and the crowding is counted. */
+static void test_crowded_envelope(void **state)
+{
+	(void)state;
+	struct fx x;
+	fx_init(&x, NULL);
+	char rec[8192];
+	size_t n = (size_t)snprintf(rec, sizeof(rec), "{\"@timestamp\":\"2025-03-11T10:00:00Z\",\"kubernetes\":{\"labels\":{");
+	for (int i = 0; i < 60; i++)
+		n += (size_t)snprintf(rec + n, sizeof(rec) - n, "%s\"l%d\":\"v%d\"", i ? "," : "", i, i);
+	snprintf(rec + n, sizeof(rec) - n,
+		 "}},\"message\":\"dial tcp: lookup db on 10.96.0.10:53: no such host\"}");
+	assert_true(decode(&x, rec));
+	assert_text(&x, "dial tcp: lookup db on 10.96.0.10:53: no such host");
+	assert_time(&x, S(T0));
+	assert_int_equal(x.ctx.crowded, 1);
+	fx_fini(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1151,6 +1227,9 @@ int main(void)
 		cmocka_unit_test(test_cri_partial_join),
 		cmocka_unit_test(test_cri_partial_flush),
 		cmocka_unit_test(test_cri_partial_bounded),
+		cmocka_unit_test(test_cri_streams_apart),
+		cmocka_unit_test(test_crowded_envelope),
+		cmocka_unit_test(test_docker_streams_and_app_records),
 		cmocka_unit_test(test_docker_line),
 		cmocka_unit_test(test_docker_split),
 		cmocka_unit_test(test_docker_json_app),

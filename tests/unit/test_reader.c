@@ -294,7 +294,7 @@ static void test_long_lines(void **state)
 		"0123456789ABCDEF-the rest is dropped-0123456789-0123456789-0123456789\n"
 		"after\n"
 		"0123456789abcde\r\n"                      /* 15 + CRLF: not cut, CR stripped */
-		"0123456789abcdef\r\n"                     /* 16 + CR is 17: cut before the CR */
+		"0123456789abcdef\r\n"                     /* 16 + CRLF: not cut, CR stripped */
 		"0123456789abcd\r\r\n"                     /* 14 + CR + CR: 16, one CR stripped */
 		"nul\0\0\0\0\0\0\0\0\0\0\0\0\0-cut-here\n" /* NULs count as bytes */
 		"\n"
@@ -306,7 +306,7 @@ static void test_long_lines(void **state)
 		WCUT("0123456789ABCDEF"),
 		W("after"),
 		W("0123456789abcde"),
-		WCUT("0123456789abcdef"),
+		W("0123456789abcdef"),
 		W("0123456789abcd\r"),
 		WCUT("nul\0\0\0\0\0\0\0\0\0\0\0\0\0"),
 		W(""),
