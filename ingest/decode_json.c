@@ -310,7 +310,7 @@ static void map_metadata(struct lm_decode_ctx *ctx, const struct lm_fields *from
 		{ "lvl", "level" },
 		{ "levelname", "level" },
 	};
-	static const char *const time_keys[] = { "time", "@timestamp", "timestamp", "ts" };
+	static const char *const time_keys[] = { "time", "@timestamp", "timestamp", "ts", "t" };
 	struct lm_str v;
 	lm_time_t t;
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {

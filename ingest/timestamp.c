@@ -18,7 +18,6 @@
 
 #define SECS_PER_DAY INT64_C(86400)
 #define NS_PER_DAY (SECS_PER_DAY * LM_NS_PER_SEC)
-#define ROLLOVER_NS (180 * NS_PER_DAY)
 #define FIND_WINDOW 512
 
 struct cursor {
@@ -110,19 +109,30 @@ static bool civil_to_time(const struct civil *c, lm_time_t *t)
 }
 
 /* Year-less formats: the year of ref, or the one before on rollover. */
+/* A year-less date: the year (of ref's, the one before or after) that puts
+ * it nearest to ref, so December logs read in January, and January lines
+ * after December ones, land in the right year. */
 static bool civil_to_time_near(struct civil *c, lm_time_t ref, lm_time_t *t)
 {
-	c->year = year_of(ref);
-	lm_time_t v;
-	if (civil_to_time(c, &v) && !(v > ref && v - ref > ROLLOVER_NS)) {
-		*t = v;
-		return true;
+	int64_t year = year_of(ref);
+	bool found = false;
+	lm_time_t best = 0;
+	uint64_t best_gap = 0;
+	for (int64_t y = year - 1; y <= year + 1; y++) {
+		lm_time_t v;
+		c->year = y;
+		if (!civil_to_time(c, &v))
+			continue;
+		uint64_t gap = v > ref ? (uint64_t)v - (uint64_t)ref : (uint64_t)ref - (uint64_t)v;
+		if (!found || gap < best_gap) {
+			found = true;
+			best = v;
+			best_gap = gap;
+		}
 	}
-	c->year--;
-	return civil_to_time(c, t);
+	*t = best;
+	return found;
 }
-
-/* ---- cursor primitives ---- */
 
 static int peek_at(const struct cursor *c, size_t k)
 {
@@ -408,12 +418,33 @@ static size_t parse_klog(struct cursor c, lm_time_t ref, lm_time_t *t)
 	return civil_to_time_near(&cv, ref, t) ? c.i : 0;
 }
 
+/* Apache's error log: Tue Mar 11 09:45:05 2025, or 09:45:05.123456 */
+static size_t parse_apache_error(struct cursor c, lm_time_t *t)
+{
+	struct civil cv = { 0 };
+	int year;
+	for (int k = 0; k < 3; k++) /* the day of the week */
+		if (!is_alpha(peek(&c)))
+			return 0;
+		else
+			c.i++;
+	if (!eat(&c, ' ') || !read_month_name(&c, &cv.mon) || !eat(&c, ' '))
+		return 0;
+	bool ok = eat(&c, ' ') ? read_digits(&c, 1, &cv.day) : read_1or2_digits(&c, &cv.day);
+	if (!ok || !eat(&c, ' ') || !read_clock(&c, &cv) || !eat(&c, ' ') ||
+	    !read_digits(&c, 4, &year))
+		return 0;
+	cv.year = year;
+	return civil_to_time(&cv, t) ? c.i : 0;
+}
+
 size_t lm_time_parse_prefix(const char *s, size_t n, lm_time_t ref, lm_time_t *t)
 {
 	struct cursor c = { s, n, 0 };
 	size_t len;
 	if ((len = parse_iso(c, t)) || (len = parse_clf(c, t)) ||
-	    (len = parse_klog(c, ref, t)) || (len = parse_syslog(c, ref, t)))
+	    (len = parse_klog(c, ref, t)) || (len = parse_apache_error(c, t)) ||
+	    (len = parse_syslog(c, ref, t)))
 		return len;
 	return 0;
 }
@@ -486,6 +517,9 @@ static bool parse_epoch(const char *s, size_t n, lm_time_t *t)
 	if (peek(&c) == '.')
 		read_fraction(&c, &frac);
 	if (c.i != n)
+		return false;
+	/* Below 1e8 seconds (1973) a number is a count or an id, not a time. */
+	if (v < INT64_C(100000000))
 		return false;
 	int64_t unit = epoch_unit(v);
 	if (v > INT64_MAX / unit)

@@ -7,9 +7,11 @@
  *   Java / Python         2025-03-11 10:20:01,123
  *   Go log                2025/03/11 10:20:01
  *   nginx / Apache        [11/Mar/2025:09:45:01 +0000], also found later in the line
- *   syslog                Mar 11 10:20:01 (year taken from ref)
- *   klog                  I0311 10:20:01.123456 (year taken from ref)
+ *   syslog                Mar 11 10:20:01 (the year nearest to ref)
+ *   Apache error log      [Tue Mar 11 09:45:05.123456 2025]
+ *   klog                  I0311 10:20:01.123456 (the year nearest to ref)
  *   epoch                 seconds, milliseconds, micro- or nanoseconds by magnitude
+ *                         (from 1e8 s, 1973, up: smaller numbers are not times)
  * Pure functions: no global state, no allocation; never reads the wall clock.
  */
 #ifndef LM_TIMESTAMP_H
@@ -22,7 +24,8 @@
 
 /* Parse a timestamp at the very start of s.  Returns the number of bytes it
  * spans (> 0) and sets *t, or 0 when s does not start with one.  Formats that
- * carry no year take the year of ref (UTC). */
+ * carry no year take the year (ref's, or the one before or after) nearest
+ * to ref. */
 size_t lm_time_parse_prefix(const char *s, size_t n, lm_time_t ref, lm_time_t *t);
 
 /* The event time of a plain-text line: a timestamp at its start (optionally

@@ -434,8 +434,12 @@ static void test_value_epoch(void **state)
 	assert_int_equal(t, (lm_time_t)1741687201123456 * 1000);
 	assert_true(value("1741687201123456789", &t));
 	assert_int_equal(t, INT64_C(1741687201123456789));
-	assert_true(value("0", &t));
-	assert_int_equal(t, 0);
+	/* Small numbers are counts or ids (logfmt's t=5), not times. */
+	assert_false(value("0", &t));
+	assert_false(value("5", &t));
+	assert_false(value("99999999", &t));
+	assert_true(value("100000000", &t));
+	assert_int_equal(t, S(100000000));
 	assert_true(value("  1741687201\n", &t));
 	assert_int_equal(t, S(1741687201));
 	/* Just under the millisecond threshold is still seconds, and too
@@ -576,9 +580,31 @@ static void test_duration_bad(void **state)
 	assert_int_equal(lm_duration_parse(NULL, &d), -1);
 }
 
+static void test_apache_error_and_new_year(void **state)
+{
+	(void)state;
+	lm_time_t t;
+	const char *line = "[Tue Mar 11 09:45:05.123456 2025] [auth_basic:error] [pid 42] AH01618: user x not found";
+	assert_true(lm_time_find(line, strlen(line), 0, &t));
+	assert_int_equal(t, S(T0 - 895) + 123456000);
+	const char *plain = "Tue Mar 11 09:45:05 2025 something";
+	assert_true(lm_time_find(plain, strlen(plain), 0, &t));
+	assert_int_equal(t, S(T0 - 895));
+	/* Year-less dates take the year nearest the reference, both ways. */
+	lm_time_t dec31 = S(1735689599); /* 2024-12-31T23:59:59Z */
+	const char *jan = "Jan  1 00:00:01 host sshd[1]: x";
+	assert_true(lm_time_find(jan, strlen(jan), dec31, &t));
+	assert_int_equal(t, S(1735689601)); /* 2025-01-01T00:00:01Z */
+	lm_time_t jan1 = S(1735689601);
+	const char *dec = "Dec 31 23:59:59 host sshd[1]: x";
+	assert_true(lm_time_find(dec, strlen(dec), jan1, &t));
+	assert_int_equal(t, dec31);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_apache_error_and_new_year),
 		cmocka_unit_test(test_iso_basic),
 		cmocka_unit_test(test_iso_fraction),
 		cmocka_unit_test(test_iso_offsets),
