@@ -37,9 +37,13 @@ static size_t utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+/* Control characters, and the invisible format characters that reorder or
+ * hide text on a terminal (bidirectional overrides and isolates, marks). */
 static bool is_control(uint32_t cp)
 {
-	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
 }
 
 void lm_sanitize_terminal(struct lm_buf *out, const char *s, size_t n)
@@ -48,11 +52,16 @@ void lm_sanitize_terminal(struct lm_buf *out, const char *s, size_t n)
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		size_t len = utf8_len(u + i, n - i, &cp);
-		if (len == 0 || is_control(cp)) {
+		if (len == 0 || (cp < 0x100 && is_control(cp))) {
 			size_t bad = len ? len : 1;
 			for (size_t k = 0; k < bad; k++)
 				lm_buf_printf(out, "\\x%02x", u[i + k]);
 			i += bad;
+			continue;
+		}
+		if (is_control(cp)) { /* a format character: shown by its code point */
+			lm_buf_printf(out, "\\u%04x", cp);
+			i += len;
 			continue;
 		}
 		lm_buf_append(out, s + i, len);

@@ -2,10 +2,12 @@
  * sanitize: log text made safe for the medium it is shown in.
  *
  * Log lines carry whatever a program (or an attacker) wrote: escape sequences
- * that would rewrite a terminal, NUL bytes, invalid UTF-8.  Terminal text gets
- * every control character (C0, DEL, C1) and every invalid byte as a visible
- * \xHH; JSON text gets invalid bytes replaced by U+FFFD (the JSON encoder
- * escapes control characters itself).
+ * that would rewrite a terminal, NUL bytes, invalid UTF-8, bidirectional
+ * overrides that make text read other than it is.  Terminal text gets every
+ * control character (C0, DEL, C1) and every invalid byte as a visible \xHH,
+ * and invisible format characters (U+200B-U+200F, U+202A-U+202E,
+ * U+2066-U+2069, U+FEFF) as \uHHHH; JSON text gets invalid bytes replaced by
+ * U+FFFD (the JSON encoder escapes control characters itself).
  */
 #ifndef LM_SANITIZE_H
 #define LM_SANITIZE_H

@@ -34,7 +34,8 @@ static void quote_ansi_c(struct lm_buf *out, const char *s, size_t n)
 
 void lm_shell_quote(struct lm_buf *out, const char *s, size_t n)
 {
-	bool safe = n > 0, control = false;
+	/* A leading '=' is expanded by zsh, so it is quoted too. */
+	bool safe = n > 0 && s[0] != '=', control = false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		safe = safe && safe_char(c) && c != '\0';
@@ -89,7 +90,9 @@ void lm_template_render(struct lm_buf *out, const char *tmpl,
 			continue;
 		}
 		struct lm_str v;
-		if (lookup(sets, n_sets, t + 1, len, &v)) {
+		/* A value starting with '-' would be read as an option whatever the
+		 * quoting: it is left for the operator to fill in, like a missing one. */
+		if (lookup(sets, n_sets, t + 1, len, &v) && !(v.n && v.p[0] == '-')) {
 			lm_shell_quote(out, v.p, v.n);
 		} else {
 			lm_buf_putc(out, '<');

@@ -4,8 +4,9 @@
  * A template is text with {name} placeholders (name: a letter or '_', then
  * letters, digits, '_' or '.'); any other '{' is literal, so JSON in a command
  * needs no escaping.  Each value is shell-quoted when inserted, so a pod named
- * x$(reboot) comes out as 'x$(reboot)': inert.  A placeholder with no value
- * is left as <name> for the operator to fill in.  Write placeholders outside
+ * x$(reboot) comes out as 'x$(reboot)': inert.  A placeholder with no value,
+ * or whose value starts with '-' (it would be read as an option, quoted or
+ * not), is left as <name> for the operator to fill in.  Write placeholders outside
  * quotes in templates: the value brings its own quoting.
  */
 #ifndef LM_TEMPLATE_H

@@ -185,9 +185,22 @@ static void test_utf8_invalid_replaced(void **state)
 	UTF8(FFFD, FFFD);
 }
 
+static void test_terminal_format_characters(void **state)
+{
+	(void)state;
+	struct lm_buf b;
+	lm_buf_init(&b);
+	/* U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LRI, U+200B ZWSP, U+FEFF BOM */
+	const char in[] = "a\xe2\x80\xae" "b\xe2\x81\xa6" "c\xe2\x80\x8b" "d\xef\xbb\xbf\xc3\xa9";
+	lm_sanitize_terminal(&b, in, sizeof(in) - 1);
+	assert_string_equal(b.data, "a\\u202eb\\u2066c\\u200bd\\ufeff\xc3\xa9");
+	lm_buf_fini(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_terminal_format_characters),
 		cmocka_unit_test(test_terminal_plain),
 		cmocka_unit_test(test_terminal_escape_sequences),
 		cmocka_unit_test(test_terminal_nul_del),

@@ -407,9 +407,26 @@ static void test_each_placeholder(void **state)
 	assert_int_equal(ns.n, 0);
 }
 
+/* A value that would be read as an option is not filled in; one that zsh
+ * would expand (a leading '=') is quoted. */
+static void test_render_option_like_values(void **state)
+{
+	(void)state;
+	struct lm_fields f;
+	lm_fields_init(&f);
+	set(&f, "pod", "--all-namespaces");
+	set(&f, "name", "=ls");
+	const struct lm_fields *sets[] = { &f };
+	char *s = render("kubectl delete pod {pod} && echo {name}", sets, 1);
+	assert_string_equal(s, "kubectl delete pod <pod> && echo '=ls'");
+	free(s);
+	lm_fields_fini(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_render_option_like_values),
 		cmocka_unit_test(test_quote_safe_words),
 		cmocka_unit_test(test_quote_empty),
 		cmocka_unit_test(test_quote_single),
