@@ -94,15 +94,19 @@ static void merge_fields(struct lm_fields *out, const struct lm_fields *event,
 	}
 }
 
+/* The group key: the `by` fields the match has (one it lacks is left out);
+ * `source`, unless a field of that name exists, is the input's name. */
 static void build_key(struct lm_fields *key, const struct lm_when *w,
-		      const struct lm_fields *merged)
+		      const struct lm_fields *merged, const struct lm_event *ev)
 {
 	lm_fields_reset(key);
-	/* A field the match does not have is left out of the key. */
 	for (unsigned i = 0; i < w->n_by; i++) {
+		size_t n = strlen(w->by[i]);
 		struct lm_str v;
-		if (lm_fields_get(merged, w->by[i], strlen(w->by[i]), &v))
-			lm_fields_add(key, w->by[i], strlen(w->by[i]), v.p, v.n);
+		if (lm_fields_get(merged, w->by[i], n, &v))
+			lm_fields_add(key, w->by[i], n, v.p, v.n);
+		else if (strcmp(w->by[i], "source") == 0)
+			lm_fields_add(key, "source", 6, ev->source_name, strlen(ev->source_name));
 	}
 }
 
@@ -215,13 +219,21 @@ static void resolve(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t at)
 	d->fresh = true; /* the next match is the start of a new run */
 }
 
+/* How long the condition must hold before a pending diagnosis fires: `for`.
+ * An absent rule's duration is the silence itself, which its trigger
+ * measures; once silent that long it fires at once. */
+static lm_time_t hold_for(const struct lm_when *w)
+{
+	return w->kind == LM_WHEN_ABSENT ? 0 : w->hold;
+}
+
 /* The earliest deadline after now that can change d, or 0. */
 static lm_time_t next_deadline(const struct lm_diagnosis *d, lm_time_t now, bool holds)
 {
 	const struct lm_when *w = &d->rule->when;
 	lm_time_t c[4] = { lm_trigger_for(w)->next_change(d, now), 0, 0, 0 };
 	if (d->status == LM_STATUS_PENDING && d->cond_since)
-		c[1] = d->cond_since + w->hold;
+		c[1] = d->cond_since + hold_for(w);
 	if (d->status == LM_STATUS_FIRING && !holds)
 		c[2] = d->false_since + w->resolve_after;
 	if (d->status == LM_STATUS_FIRING && holds)
@@ -245,7 +257,7 @@ static void evaluate(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now)
 		} else {
 			if (!d->cond_since)
 				d->cond_since = now;
-			if (now - d->cond_since >= w->hold)
+			if (now - d->cond_since >= hold_for(w))
 				fire(e, d, now, value);
 		}
 	} else if (holds) {
@@ -295,7 +307,7 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 		    bool hit, bool selected)
 {
 	lm_time_t t = ev->time;
-	build_key(&e->key, &r->when, &e->merged);
+	build_key(&e->key, &r->when, &e->merged, ev);
 	if (hit && r->when.kind == LM_WHEN_AFTER && !after_gate(e, r, t)) {
 		hit = false;
 		if (!selected)

@@ -126,9 +126,18 @@ static int ring_slot(struct ring *r, int64_t b, void (*clear)(void *arg, unsigne
 	return (int)(((b % r->size) + r->size) % r->size);
 }
 
-static lm_time_t ring_next_edge(const struct ring *r, lm_time_t now)
+/* When the oldest bucket holding anything (used(k)) leaves the ring, or 0
+ * when none does: without input the window changes only then, and old
+ * events leaving can put a share or a quantile over as well as under. */
+static lm_time_t ring_next_exit(const struct ring *r, bool (*used)(const void *arg, unsigned k),
+				const void *arg)
 {
-	return (bucket_number(r, now) + 1) * r->width;
+	if (!r->started)
+		return 0;
+	for (int64_t b = r->head - r->size + 1; b <= r->head; b++)
+		if (used(arg, (unsigned)(((b % r->size) + r->size) % r->size)))
+			return (b + r->size) * r->width;
+	return 0;
 }
 
 /* ---- ratio ---- */
@@ -192,13 +201,18 @@ static bool ratio_holds(struct lm_diagnosis *d, lm_time_t now, double *value)
 	return den >= d->rule->when.min && *value > d->rule->when.share;
 }
 
+static bool ratio_used(const void *arg, unsigned k)
+{
+	const struct ratio_state *st = arg;
+	return st->num[k] || st->den[k];
+}
+
 static lm_time_t ratio_next_change(const struct lm_diagnosis *d, lm_time_t now)
 {
 	const struct ratio_state *st = d->trigger;
 	double v;
-	/* While it holds, every bucket edge may end it; otherwise only input can
-	 * make it hold. */
-	return ratio_holds((struct lm_diagnosis *)d, now, &v) ? ring_next_edge(&st->ring, now) : 0;
+	ratio_holds((struct lm_diagnosis *)d, now, &v); /* moves the ring to now */
+	return ring_next_exit(&st->ring, ratio_used, st);
 }
 
 static const struct lm_trigger ratio_trigger = {
@@ -276,11 +290,18 @@ static bool quantile_holds(struct lm_diagnosis *d, lm_time_t now, double *value)
 	return all.count >= w->min && *value > w->above.value;
 }
 
+static bool quantile_used(const void *arg, unsigned k)
+{
+	const struct quantile_state *st = arg;
+	return st->sk[k].count > 0;
+}
+
 static lm_time_t quantile_next_change(const struct lm_diagnosis *d, lm_time_t now)
 {
 	const struct quantile_state *st = d->trigger;
 	double v;
-	return quantile_holds((struct lm_diagnosis *)d, now, &v) ? ring_next_edge(&st->ring, now) : 0;
+	quantile_holds((struct lm_diagnosis *)d, now, &v); /* moves the ring to now */
+	return ring_next_exit(&st->ring, quantile_used, st);
 }
 
 static const struct lm_trigger quantile_trigger = {

@@ -146,7 +146,8 @@ static int lint(const struct lm_ruleset *rs, const struct lm_matcher *m)
 		if (r->verify)
 			lm_template_each_placeholder(r->verify, check_placeholder, &l);
 		for (unsigned b = 0; b < r->when.n_by; b++)
-			check_placeholder(&l, r->when.by[b], strlen(r->when.by[b]));
+			if (strcmp(r->when.by[b], "source") != 0) /* the input's name */
+				check_placeholder(&l, r->when.by[b], strlen(r->when.by[b]));
 	}
 	printf("%u rule%s, %u finding%s\n", rs->n, rs->n == 1 ? "" : "s", l.findings,
 	       l.findings == 1 ? "" : "s");

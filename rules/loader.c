@@ -576,7 +576,8 @@ static void check_when(struct loader *ld, const yaml_node_t *node, const char *i
 			problem(ld, node, "rule %s: when.after needs a rule id and when.within", id);
 		break;
 	}
-	if (w->hold && w->kind != LM_WHEN_RATIO && w->kind != LM_WHEN_QUANTILE)
+	if (w->hold && w->kind != LM_WHEN_RATIO && w->kind != LM_WHEN_QUANTILE &&
+	    w->kind != LM_WHEN_ABSENT) /* absent keeps its silence in hold */
 		problem(ld, node, "rule %s: when.for applies to ratio and quantile rules", id);
 	if (w->resolve_after < 0) /* not given: absence ends at the next match */
 		w->resolve_after = w->kind == LM_WHEN_ABSENT ? 0
