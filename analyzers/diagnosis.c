@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyzers/trigger.h"
 #include "rules/template.h"
 
 struct lm_diag_table {
@@ -54,6 +55,15 @@ static void evidence_set(struct lm_evidence *e, const struct lm_event *ev)
 	e->time = ev->time;
 	e->source = ev->source_name;
 	e->line_no = ev->line_no;
+}
+
+void lm_diagnosis_keep_fields(struct lm_diagnosis *d, const struct lm_fields *fields)
+{
+	lm_fields_reset(&d->fields);
+	for (unsigned i = 0; i < fields->count; i++) {
+		struct lm_str k = lm_fields_key(fields, i), v = lm_fields_val(fields, i);
+		lm_fields_add(&d->fields, k.p, k.n, v.p, cut_point(v.p, v.n, LM_FIELD_VALUE_MAX));
+	}
 }
 
 void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev)
@@ -121,6 +131,9 @@ static void diagnosis_free(struct lm_diagnosis *d)
 		lm_buf_fini(&d->first[i].text);
 	for (unsigned i = 0; i < LM_EVIDENCE_LATEST; i++)
 		lm_buf_fini(&d->latest[i].text);
+	const struct lm_trigger *trig = lm_trigger_for(&d->rule->when);
+	if (d->trigger && trig->fini)
+		trig->fini(d);
 	free(d->trigger);
 	free(d);
 }
@@ -239,18 +252,35 @@ static void remove_diag(struct lm_diag_table *t, struct lm_diagnosis *d)
 	diagnosis_free(d);
 }
 
+/* Appends s with the bytes that delimit keys escaped: a value holding a NUL
+ * or the separator must not pass for another key. */
+static void key_part(struct lm_buf *b, struct lm_str s)
+{
+	for (size_t i = 0; i < s.n; i++) {
+		char c = s.p[i];
+		if (c == '\0')
+			lm_buf_append(b, "\\0", 2);
+		else if (c == '\x1f')
+			lm_buf_append(b, "\\x1f", 4);
+		else if (c == '\\')
+			lm_buf_append(b, "\\\\", 2);
+		else
+			lm_buf_putc(b, c);
+	}
+}
+
+/* The key as one string: name=value pairs joined by 0x1F. */
 static const char *make_key(struct lm_buf *b, const struct lm_fields *key_fields)
 {
 	lm_buf_reset(b);
 	lm_buf_putc(b, '\0'); /* an empty key is a valid key */
 	b->len = 0;
 	for (unsigned i = 0; i < key_fields->count; i++) {
-		struct lm_str k = lm_fields_key(key_fields, i), v = lm_fields_val(key_fields, i);
 		if (i)
 			lm_buf_putc(b, '\x1f');
-		lm_buf_append(b, k.p, k.n);
+		key_part(b, lm_fields_key(key_fields, i));
 		lm_buf_putc(b, '=');
-		lm_buf_append(b, v.p, v.n);
+		key_part(b, lm_fields_val(key_fields, i));
 	}
 	return b->data;
 }

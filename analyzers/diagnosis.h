@@ -23,6 +23,7 @@
 #define LM_EVIDENCE_FIRST 3
 #define LM_EVIDENCE_LATEST 3
 #define LM_EVIDENCE_TEXT_MAX 1024
+#define LM_FIELD_VALUE_MAX 1024 /* longer field values are cut when a diagnosis keeps them */
 #define LM_KEYS_PER_RULE_DEFAULT 10000
 
 struct lm_evidence {
@@ -55,6 +56,7 @@ struct lm_diagnosis {
 	lm_time_t cond_since;    /* pending: the condition holds since (0: not) */
 	lm_time_t false_since;   /* firing: the condition is false since (0: not) */
 	lm_time_t next_repeat;   /* firing: when to hand it out again */
+	lm_time_t evaluated_at;  /* latest time it was judged at: its clock never goes back */
 	bool fresh;              /* the next match starts a new run */
 	bool listed;             /* in the table's list of fired diagnoses */
 	const struct lm_rule *root_rule; /* the root cause's rule, when explained */
@@ -102,6 +104,9 @@ void lm_diag_table_fired(struct lm_diag_table *t, struct lm_diagnosis *d);
 struct lm_diagnosis *lm_diag_table_first_fired(const struct lm_diag_table *t);
 uint64_t lm_diag_table_evicted(const struct lm_diag_table *t);
 
+/* Keeps a match's fields in d, each value cut at LM_FIELD_VALUE_MAX bytes,
+ * so a diagnosis stays small whatever the lines hold. */
+void lm_diagnosis_keep_fields(struct lm_diagnosis *d, const struct lm_fields *fields);
 /* Record a match's line as evidence. */
 void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev);
 /* A new run of matches starts at t: count and evidence start again. */

@@ -248,6 +248,11 @@ static lm_time_t next_deadline(const struct lm_diagnosis *d, lm_time_t now, bool
 /* Where d stands at time now: fire, repeat, resolve; then its next deadline. */
 static void evaluate(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now)
 {
+	/* A late event is judged at its own time, but a diagnosis never goes
+	 * back: nothing resolves before it fired. */
+	if (now < d->evaluated_at)
+		now = d->evaluated_at;
+	d->evaluated_at = now;
 	const struct lm_when *w = &d->rule->when;
 	double value = 0;
 	bool holds = lm_trigger_for(w)->holds(d, now, &value);
@@ -327,7 +332,7 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 			lm_diagnosis_restart(d, t);
 			d->fresh = false;
 		}
-		lm_fields_copy(&d->fields, &e->merged);
+		lm_diagnosis_keep_fields(d, &e->merged);
 		lm_diagnosis_add_evidence(d, ev);
 		if (r->aggregate.sql)
 			lm_aggregates_add(e->aggregates, r, &e->merged, t);

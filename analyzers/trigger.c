@@ -8,6 +8,7 @@
  */
 #include "analyzers/trigger.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyzers/sketch.h"
@@ -16,30 +17,64 @@
 
 /* ---- count (and after): the last N match times ---- */
 
+/* A ring of the latest match times, grown as matches come (to at most N):
+ * a key that matched twice holds two times, not N. */
 struct count_state {
-	unsigned n, next;
-	lm_time_t times[]; /* when.count entries */
+	unsigned n, next, cap;
+	lm_time_t *times;
 };
 
 static void count_init(struct lm_diagnosis *d)
 {
-	unsigned cap = d->rule->when.count ? d->rule->when.count : 1;
-	d->trigger = lm_xcalloc(1, sizeof(struct count_state) + cap * sizeof(lm_time_t));
+	(void)d;
+	d->trigger = lm_xcalloc(1, sizeof(struct count_state));
 }
 
-static unsigned count_cap(const struct lm_diagnosis *d)
+static void count_fini(struct lm_diagnosis *d)
+{
+	struct count_state *st = d->trigger;
+	if (st)
+		free(st->times);
+}
+
+static unsigned count_needed(const struct lm_diagnosis *d)
 {
 	return d->rule->when.count ? d->rule->when.count : 1;
+}
+
+/* The k-th oldest time held. */
+static lm_time_t count_at(const struct count_state *st, unsigned k)
+{
+	return st->times[(st->next + st->cap - st->n + k) % st->cap];
+}
+
+static void count_grow(struct count_state *st, unsigned needed)
+{
+	unsigned cap = st->cap ? st->cap * 2 : 8;
+	if (cap > needed)
+		cap = needed;
+	lm_time_t *times = lm_xmalloc(cap * sizeof(*times));
+	for (unsigned k = 0; k < st->n; k++)
+		times[k] = count_at(st, k);
+	free(st->times);
+	st->times = times;
+	st->cap = cap;
+	st->next = st->n % cap;
 }
 
 static void count_on_match(struct lm_diagnosis *d, lm_time_t t, const struct lm_fields *f)
 {
 	struct count_state *st = d->trigger;
-	unsigned cap = count_cap(d);
+	unsigned needed = count_needed(d);
 	(void)f;
+	if (st->n == st->cap && st->cap < needed)
+		count_grow(st, needed);
+	/* Kept in time order: an out-of-order match counts as of the newest. */
+	if (st->n && t < count_at(st, st->n - 1))
+		t = count_at(st, st->n - 1);
 	st->times[st->next] = t;
-	st->next = (st->next + 1) % cap;
-	if (st->n < cap)
+	st->next = (st->next + 1) % st->cap;
+	if (st->n < st->cap)
 		st->n++;
 }
 
@@ -47,9 +82,9 @@ static void count_on_match(struct lm_diagnosis *d, lm_time_t t, const struct lm_
 static bool count_oldest(const struct lm_diagnosis *d, lm_time_t *oldest)
 {
 	const struct count_state *st = d->trigger;
-	if (st->n < count_cap(d))
+	if (st->n < count_needed(d))
 		return false;
-	*oldest = st->times[st->next % count_cap(d)];
+	*oldest = count_at(st, 0);
 	return true;
 }
 
@@ -77,6 +112,7 @@ static void no_select(struct lm_diagnosis *d, lm_time_t t)
 static const struct lm_trigger count_trigger = {
 	.name = "count",
 	.init = count_init,
+	.fini = count_fini,
 	.on_match = count_on_match,
 	.on_select = no_select,
 	.holds = count_holds,

@@ -30,6 +30,8 @@ struct lm_trigger {
 	const char *name;
 	/* A new key: allocate d->trigger. */
 	void (*init)(struct lm_diagnosis *d);
+	/* Free what d->trigger points to beyond itself (NULL: nothing). */
+	void (*fini)(struct lm_diagnosis *d);
 	/* A match at time t; fields are the match's captures and event fields. */
 	void (*on_match)(struct lm_diagnosis *d, lm_time_t t, const struct lm_fields *fields);
 	/* A selected event (the ratio's denominator) at time t. */

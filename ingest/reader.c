@@ -99,7 +99,8 @@ int lm_reader_next(struct lm_reader *r, struct lm_str *line, bool *cut)
 			*cut = true;
 			r->truncated++;
 			return 1;
-		} else if (avail > r->max_line + (r->buf[r->start + r->max_line] == '\r')) {
+		} else if (avail > r->max_line &&
+			   !(avail == r->max_line + 1 && r->buf[r->start + r->max_line] == '\r')) {
 			/* Only max_line + 1 bytes without a newline prove the line is
 			 * longer: exactly max_line bytes may still end at the next read,
 			 * and so may max_line bytes and the CR of a CRLF. */

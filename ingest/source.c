@@ -64,9 +64,18 @@ static void report_problems(struct lm_source *src, uint64_t line_no)
 	}
 }
 
+/* Event times are kept between 1970 and 2200: every difference between two
+ * of them then fits in an lm_time_t. */
+#define LM_TIME_MIN 0
+#define LM_TIME_MAX (INT64_C(7258118400) * LM_NS_PER_SEC) /* 2200-01-01 */
+
 static void stamp(struct lm_source *src)
 {
 	struct lm_event *ev = &src->ev;
+	if (ev->has_time && ev->time < LM_TIME_MIN)
+		ev->time = LM_TIME_MIN;
+	if (ev->has_time && ev->time > LM_TIME_MAX)
+		ev->time = LM_TIME_MAX;
 	if (ev->has_time) {
 		src->last_time = ev->time;
 		src->have_time = true;

@@ -121,6 +121,9 @@ static char **get_strings(struct loader *ld, const yaml_node_t *n, const char *w
 	return v;
 }
 
+/* Bound on every duration a rule gives, so deadlines never overflow. */
+#define LM_DURATION_MAX (3650 * 86400 * LM_NS_PER_SEC)
+
 static bool get_duration(struct loader *ld, const yaml_node_t *v, const char *what,
 			 lm_time_t *out)
 {
@@ -129,6 +132,10 @@ static bool get_duration(struct loader *ld, const yaml_node_t *v, const char *wh
 	if (lm_duration_parse(scalar(v), out) < 0) {
 		problem(ld, v, "%s must be a duration such as 30s, 5m or 1h, not \"%s\"", what,
 			scalar(v));
+		return false;
+	}
+	if (*out > LM_DURATION_MAX) {
+		problem(ld, v, "%s: \"%s\" is longer than ten years", what, scalar(v));
 		return false;
 	}
 	return true;
