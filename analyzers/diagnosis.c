@@ -78,8 +78,32 @@ void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev
 		d->n_latest++;
 }
 
+void lm_diagnosis_count_split(struct lm_diagnosis *d, const struct lm_fields *fields)
+{
+	const char *name = d->rule->split;
+	struct lm_str v;
+	if (!name || !lm_fields_get(fields, name, strlen(name), &v))
+		return;
+	size_t n = cut_point(v.p, v.n, LM_SPLIT_VALUE_MAX - 1);
+	for (unsigned i = 0; i < d->n_split; i++)
+		if (strlen(d->split[i].value) == n && memcmp(d->split[i].value, v.p, n) == 0) {
+			d->split[i].count++;
+			return;
+		}
+	if (d->n_split == LM_SPLIT_MAX || memchr(v.p, '\0', n)) {
+		d->split_other++;
+		return;
+	}
+	struct lm_split *sp = &d->split[d->n_split++];
+	memcpy(sp->value, v.p, n);
+	sp->value[n] = '\0';
+	sp->count = 1;
+}
+
 void lm_diagnosis_restart(struct lm_diagnosis *d, lm_time_t t)
 {
+	d->n_split = 0;
+	d->split_other = 0;
 	d->n_first = d->n_latest = d->latest_next = 0;
 	d->count = 0;
 	d->first_seen = t;

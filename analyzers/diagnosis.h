@@ -24,6 +24,13 @@
 #define LM_EVIDENCE_LATEST 3
 #define LM_EVIDENCE_TEXT_MAX 1024
 #define LM_FIELD_VALUE_MAX 1024 /* longer field values are cut when a diagnosis keeps them */
+#define LM_SPLIT_MAX 8          /* distinct values a split counts; the rest count as other */
+#define LM_SPLIT_VALUE_MAX 32
+
+struct lm_split {
+	char value[LM_SPLIT_VALUE_MAX];
+	uint64_t count;
+};
 #define LM_KEYS_PER_RULE_DEFAULT 10000
 
 struct lm_evidence {
@@ -65,6 +72,9 @@ struct lm_diagnosis {
 	lm_time_t timer_at;
 	uint64_t timer_seq;
 	unsigned timer_slot;
+	struct lm_split split[LM_SPLIT_MAX]; /* matches per value of the rule's split field */
+	unsigned n_split;
+	uint64_t split_other;
 	struct lm_evidence first[LM_EVIDENCE_FIRST];
 	unsigned n_first;
 	struct lm_evidence latest[LM_EVIDENCE_LATEST]; /* a ring */
@@ -107,6 +117,8 @@ uint64_t lm_diag_table_evicted(const struct lm_diag_table *t);
 /* Keeps a match's fields in d, each value cut at LM_FIELD_VALUE_MAX bytes,
  * so a diagnosis stays small whatever the lines hold. */
 void lm_diagnosis_keep_fields(struct lm_diagnosis *d, const struct lm_fields *fields);
+/* Counts a match under its value of the rule's split field (if any). */
+void lm_diagnosis_count_split(struct lm_diagnosis *d, const struct lm_fields *fields);
 /* Record a match's line as evidence. */
 void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev);
 /* A new run of matches starts at t: count and evidence start again. */

@@ -122,6 +122,28 @@ static void flush_line(struct json_out *j)
 	yajl_gen_reset(j->g, NULL);
 }
 
+/* {"status":{"502":12,"503":4}} for a rule with split: status, else null. */
+static void split_object(struct json_out *j, const struct lm_diagnosis *d)
+{
+	if (!d->rule->split) {
+		yajl_gen_null(j->g);
+		return;
+	}
+	yajl_gen_map_open(j->g);
+	cstr(j, d->rule->split);
+	yajl_gen_map_open(j->g);
+	for (unsigned i = 0; i < d->n_split; i++) {
+		cstr(j, d->split[i].value);
+		yajl_gen_integer(j->g, (long long)d->split[i].count);
+	}
+	if (d->split_other) {
+		key(j, "other");
+		yajl_gen_integer(j->g, (long long)d->split_other);
+	}
+	yajl_gen_map_close(j->g);
+	yajl_gen_map_close(j->g);
+}
+
 static void evidence_array(struct json_out *j, const struct lm_diagnosis *d)
 {
 	const struct lm_evidence *ev[LM_EVIDENCE_FIRST + LM_EVIDENCE_LATEST];
@@ -195,6 +217,8 @@ static void json_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_em
 		number(j, d->value, 6);
 	else
 		yajl_gen_null(j->g);
+	key(j, "split");
+	split_object(j, d);
 	key(j, "evidence");
 	evidence_array(j, d);
 	key(j, "fields");

@@ -93,6 +93,23 @@ static void when(struct text_out *t, const struct lm_diagnosis *d)
 		      d->count == 1 ? "" : "es");
 }
 
+static void split(struct text_out *t, const struct lm_diagnosis *d)
+{
+	if (!d->rule->split || (!d->n_split && !d->split_other))
+		return;
+	label(t, "split");
+	lm_buf_printf(&t->line, "%s", d->rule->split);
+	for (unsigned i = 0; i < d->n_split; i++) {
+		lm_buf_putc(&t->line, i ? ',' : ':');
+		lm_buf_putc(&t->line, ' ');
+		untrusted(t, d->split[i].value, strlen(d->split[i].value));
+		lm_buf_printf(&t->line, " x%llu", (unsigned long long)d->split[i].count);
+	}
+	if (d->split_other)
+		lm_buf_printf(&t->line, ", other x%llu", (unsigned long long)d->split_other);
+	lm_buf_putc(&t->line, '\n');
+}
+
 static void evidence(struct text_out *t, const struct lm_diagnosis *d)
 {
 	const struct lm_evidence *ev[LM_EVIDENCE_FIRST + LM_EVIDENCE_LATEST];
@@ -176,6 +193,7 @@ static void text_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_em
 	head(t, d);
 	where(t, d);
 	when(t, d);
+	split(t, d);
 	evidence(t, d);
 	if (d->root_rule) {
 		/* An effect: its cause's block says what to do. */

@@ -534,6 +534,8 @@ static void visit_rule(struct loader *ld, void *target, const char *key, yaml_no
 			walk_mapping(ld, v, "aggregate", aggregate_keys, visit_aggregate, &r->aggregate);
 		if (!r->aggregate.sql)
 			problem(ld, v, "aggregate needs sql: the field holding the statement");
+	} else if (strcmp(key, "split") == 0) {
+		r->split = get_string(ld, v, "split");
 	} else if (strcmp(key, "explains") == 0) {
 		load_explains(ld, r, v);
 	} else if (strcmp(key, "examples") == 0) {
@@ -627,7 +629,7 @@ static void load_rule(struct loader *ld, yaml_node_t *node)
 	static const char *const keys[] = { "id", "title", "description", "severity", "layer",
 					    "escalation", "match", "when", "causes", "remediation",
 					    "verify", "runbook", "examples", "explains", "aggregate",
-					    NULL };
+					    "split", NULL };
 	struct lm_rule r;
 	memset(&r, 0, sizeof(r));
 	r.severity = LM_SEV_NEVER; /* unset: a rule cannot declare "never" */

@@ -98,6 +98,7 @@ void lm_rule_fini(struct lm_rule *r)
 	free(r->causes_of);
 	free(r->aggregate.sql);
 	free(r->aggregate.value);
+	free(r->split);
 	free(r->file);
 }
 

@@ -127,6 +127,7 @@ struct lm_rule {
 	unsigned n_ex_match, n_ex_no_match;
 	struct lm_explains explains; /* the rules this one is a root cause of */
 	struct lm_aggregate aggregate;
+	char *split; /* count a diagnosis's matches per value of this field */
 	unsigned *causes_of;  /* rules naming this one in explains (indexes), once linked */
 	unsigned n_causes_of;
 	char *file; /* where the rule was defined */
