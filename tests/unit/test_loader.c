@@ -242,7 +242,7 @@ static const struct bad_case bad_cases[] = {
 	       "  colour: red\n",
 	  "6:3: unknown key \"colour\" in a rule (expected one of: id, title, description, "
 	  "severity, layer, escalation, match, when, causes, remediation, verify, runbook, "
-	  "examples, explains, aggregate)" },
+	  "examples, explains, aggregate, split)" },
 	{ "unknown key in match",
 	  HEAD "  match:\n"
 	       "    regex: x\n"
