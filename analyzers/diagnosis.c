@@ -246,7 +246,7 @@ static void lru_push_front(struct lm_diag_table *t, struct lm_diagnosis *d)
 		t->lru_tail[r] = d;
 }
 
-void lm_diag_table_touch(struct lm_diag_table *t, struct lm_diagnosis *d)
+static void touch(struct lm_diag_table *t, struct lm_diagnosis *d)
 {
 	if (t->lru_head[d->rule->index] == d)
 		return;
@@ -330,7 +330,7 @@ struct lm_diagnosis *lm_diag_table_get(struct lm_diag_table *t, const struct lm_
 	for (struct lm_diagnosis *d = t->buckets[b]; d; d = d->hash_next)
 		if (d->rule == rule && strcmp(d->key, key) == 0) {
 			*created = false;
-			lm_diag_table_touch(t, d);
+			touch(t, d);
 			return d;
 		}
 	if (t->per_rule[rule->index] >= t->keys_per_rule) {

@@ -105,8 +105,6 @@ struct lm_diagnosis *lm_diag_table_get(struct lm_diag_table *t, const struct lm_
 /* The diagnosis of rule and key if there is one (no side effects). */
 struct lm_diagnosis *lm_diag_table_find(struct lm_diag_table *t, const struct lm_rule *rule,
 					const struct lm_fields *key_fields);
-/* Mark d as most recently used. */
-void lm_diag_table_touch(struct lm_diag_table *t, struct lm_diagnosis *d);
 /* d started firing: it joins the list of fired diagnoses (firing order),
  * once however often it fires. */
 void lm_diag_table_fired(struct lm_diag_table *t, struct lm_diagnosis *d);

@@ -110,7 +110,6 @@ static void no_select(struct lm_diagnosis *d, lm_time_t t)
 }
 
 static const struct lm_trigger count_trigger = {
-	.name = "count",
 	.init = count_init,
 	.fini = count_fini,
 	.on_match = count_on_match,
@@ -252,7 +251,6 @@ static lm_time_t ratio_next_change(const struct lm_diagnosis *d, lm_time_t now)
 }
 
 static const struct lm_trigger ratio_trigger = {
-	.name = "ratio",
 	.init = ratio_init,
 	.on_match = ratio_on_match,
 	.on_select = ratio_on_select,
@@ -341,7 +339,6 @@ static lm_time_t quantile_next_change(const struct lm_diagnosis *d, lm_time_t no
 }
 
 static const struct lm_trigger quantile_trigger = {
-	.name = "quantile",
 	.init = quantile_init,
 	.on_match = quantile_on_match,
 	.on_select = no_select,
@@ -383,7 +380,6 @@ static lm_time_t absent_next_change(const struct lm_diagnosis *d, lm_time_t now)
 }
 
 static const struct lm_trigger absent_trigger = {
-	.name = "absent",
 	.init = absent_init,
 	.on_match = absent_on_match,
 	.on_select = no_select,

@@ -27,7 +27,6 @@
 #include "rules/rule.h"
 
 struct lm_trigger {
-	const char *name;
 	/* A new key: allocate d->trigger. */
 	void (*init)(struct lm_diagnosis *d);
 	/* Free what d->trigger points to beyond itself (NULL: nothing). */

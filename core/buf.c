@@ -123,15 +123,3 @@ bool lm_str_eq(struct lm_str s, const char *lit)
 	size_t n = strlen(lit);
 	return s.n == n && memcmp(s.p, lit, n) == 0;
 }
-
-struct lm_str lm_str_trim(struct lm_str s)
-{
-	while (s.n && (s.p[0] == ' ' || s.p[0] == '\t')) {
-		s.p++;
-		s.n--;
-	}
-	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' ||
-		       s.p[s.n - 1] == '\r' || s.p[s.n - 1] == '\n'))
-		s.n--;
-	return s;
-}

@@ -26,8 +26,6 @@ struct lm_str {
 	size_t n;
 };
 
-#define LM_STR(lit) ((struct lm_str){ (lit), sizeof(lit) - 1 })
-
 void lm_buf_init(struct lm_buf *b);
 void lm_buf_fini(struct lm_buf *b);
 void lm_buf_reset(struct lm_buf *b);
@@ -40,7 +38,6 @@ void lm_buf_printf(struct lm_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 bool lm_str_eq(struct lm_str s, const char *lit);
-struct lm_str lm_str_trim(struct lm_str s);
 
 /* Allocation that never returns NULL: out of memory ends the process. */
 void *lm_xmalloc(size_t n);

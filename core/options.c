@@ -89,7 +89,7 @@ static int parse_size(const char *s, size_t min, size_t *out)
 	char *end;
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || s[0] == '-')
+	if (errno || end == s || s[0] == '-' || v > (1ull << 31))
 		return -1;
 	if (*end == 'K' || *end == 'k')
 		v *= 1024, end++;

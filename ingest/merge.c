@@ -57,7 +57,6 @@ static void push(struct lm_merge *m, unsigned s)
 void lm_merge_init(struct lm_merge *m, struct lm_source **src, unsigned n)
 {
 	m->src = src;
-	m->n = n;
 	m->heap = lm_xcalloc(n ? n : 1, sizeof(*m->heap));
 	m->heap_n = 0;
 	m->last = -1;

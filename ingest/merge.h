@@ -15,7 +15,6 @@
 
 struct lm_merge {
 	struct lm_source **src;
-	unsigned n;
 	unsigned *heap;    /* indexes into src */
 	unsigned heap_n;
 	int last;          /* the source whose event was returned last, or -1 */

@@ -16,8 +16,9 @@ int lm_source_open(struct lm_source *src, const char *path, unsigned index,
 		   const struct lm_source_opts *opts)
 {
 	memset(src, 0, sizeof(*src));
-	int fd = 0;
-	if (strcmp(path, "-") != 0) {
+	int fd = STDIN_FILENO;
+	src->is_stdin = strcmp(path, "-") == 0;
+	if (!src->is_stdin) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
@@ -39,7 +40,7 @@ void lm_source_close(struct lm_source *src)
 {
 	if (!src || !src->name)
 		return;
-	if (src->reader.fd > 0)
+	if (!src->is_stdin)
 		close(src->reader.fd);
 	lm_reader_fini(&src->reader);
 	lm_decode_ctx_fini(&src->dec);
@@ -84,7 +85,6 @@ static void stamp(struct lm_source *src)
 	} else {
 		ev->time = lm_clock_wall();
 	}
-	src->events++;
 }
 
 static void start_record(struct lm_source *src)

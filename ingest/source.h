@@ -25,6 +25,7 @@ struct lm_source_opts {
 
 struct lm_source {
 	char *name;
+	bool is_stdin;
 	unsigned index;
 	struct lm_reader reader;
 	struct lm_decode_ctx dec;
@@ -35,7 +36,6 @@ struct lm_source {
 	bool have_time;
 	bool eof;
 	int error; /* a read error (negative errno), once eof */
-	uint64_t events;
 	bool reported_cut, reported_decode;
 };
 

@@ -138,7 +138,6 @@ struct lm_rule {
 struct lm_ruleset {
 	struct lm_rule *rules;
 	unsigned n;
-	unsigned max_captures; /* the most named captures of any pattern */
 };
 
 void lm_rule_fini(struct lm_rule *r);
