@@ -93,10 +93,13 @@ void lm_aggregates_add(struct lm_aggregates *a, const struct lm_rule *rule,
 	struct lm_quantity q;
 	if (!lm_fields_get(fields, spec->sql, strlen(spec->sql), &sql))
 		return;
-	double v = 0;
-	if (spec->value && lm_fields_get(fields, spec->value, strlen(spec->value), &text) &&
-	    lm_quantity_parse(text.p, text.n, &q))
-		v = q.value / q.scale; /* as written: the value's own unit */
+	double v = 1; /* without a value field, totals are counts */
+	if (spec->value) {
+		v = 0;
+		if (lm_fields_get(fields, spec->value, strlen(spec->value), &text) &&
+		    lm_quantity_parse(text.p, text.n, &q))
+			v = q.value / q.scale; /* as written: the value's own unit */
+	}
 	struct lm_aggregate_row *r = row_for(a, rule, sql, t);
 	if (!r) {
 		a->dropped++;

@@ -3,6 +3,7 @@
  */
 #include "core/run.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -114,6 +115,10 @@ int lm_run(const struct lm_options *o)
 		lm_summary_print(stderr, r.engine, &r.rs, r.matcher, r.sources, r.n_sources,
 				 r.failed);
 	const struct lm_engine_stats *st = lm_engine_stats(r.engine);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		lm_log_error("standard output: write error");
+		r.failed++;
+	}
 	if (r.failed)
 		status = 2;
 	else if (st->any_fired && o->fail_on != LM_SEV_NEVER && st->worst >= o->fail_on)

@@ -154,6 +154,7 @@ bool lm_decode_partial(struct lm_decode_ctx *ctx, const struct lm_decoder *owner
 	if (!final && !full)
 		return false;
 	ctx->record_cut = full && !(final && n == room);
+	ctx->joined_cut += ctx->record_cut;
 	*joined = hand_on(ctx, p, depth);
 	return true;
 }

@@ -78,6 +78,7 @@ struct lm_decode_ctx {
 	bool record_cut;                 /* out: the record was cut at LM_PARTIAL_MAX */
 	struct lm_json_parser *json;
 	uint64_t crowded; /* records with more fields than an event holds (extra ones dropped) */
+	uint64_t joined_cut; /* records joined from pieces and cut at LM_PARTIAL_MAX */
 	/* malformed records seen (decoded as plain text instead) */
 	uint64_t errors;
 	char error_msg[160];       /* the first malformed record's problem */

@@ -114,24 +114,27 @@ static enum lm_decode_status logfmt_decode(struct lm_decode_ctx *ctx, unsigned d
 			continue;
 		pairs++;
 		unsigned before = fs->count;
+		struct lm_str seen;
+		if (lm_fields_get(fs, pr.key.p, pr.key.n, &seen))
+			continue; /* the first value stays: a pair cannot replace its wrapper's pod */
 		if (pr.quoted) {
 			size_t off = vals->len;
 			unescape(vals, pr.val);
 			/* vals may move while growing: add the field from the final bytes. */
-			lm_fields_set(fs, pr.key.p, pr.key.n, vals->data + off, vals->len - off);
+			lm_fields_add(fs, pr.key.p, pr.key.n, vals->data + off, vals->len - off);
 		} else {
-			lm_fields_set(fs, pr.key.p, pr.key.n, pr.val.p, pr.val.n);
+			lm_fields_add(fs, pr.key.p, pr.key.n, pr.val.p, pr.val.n);
 		}
 		if (fs->count == before || fs->count > 64)
-			continue; /* replaced or refused: no new index */
+			continue; /* refused: the event is full */
 		unsigned idx = fs->count - 1;
 		struct lm_str v = lm_fields_val(fs, idx);
 		lm_time_t t;
 		if (lm_decode_is_time_key(pr.key) && lm_time_parse_value(v.p, v.n, ctx->ref, &t)) {
 			lm_decode_set_time(ctx, t);
 		} else if (lm_decode_is_level_key(pr.key)) {
-			if (!lm_str_eq(pr.key, "level"))
-				lm_fields_set(fs, "level", 5, v.p, v.n);
+			if (!lm_str_eq(pr.key, "level") && !lm_fields_get(fs, "level", 5, &seen))
+				lm_fields_add(fs, "level", 5, v.p, v.n);
 		} else if (msg < 0 && is_msg_key(pr.key)) {
 			msg = (int)idx;
 		} else {

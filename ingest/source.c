@@ -52,7 +52,12 @@ void lm_source_close(struct lm_source *src)
 
 static void report_problems(struct lm_source *src, uint64_t line_no)
 {
-	if (src->ev.truncated && !src->reported_cut) {
+	if (src->dec.joined_cut && !src->reported_joined) {
+		src->reported_joined = true;
+		lm_log_warn("%s:%llu: a line split in pieces (CRI or Docker) joins to more than %u bytes, cut there (further ones are counted in the summary)",
+			    src->name, (unsigned long long)src->ev.line_no, LM_PARTIAL_MAX);
+	}
+	if (src->reader.truncated && !src->reported_cut) {
 		src->reported_cut = true;
 		lm_log_warn("%s:%llu: line longer than %zu bytes, cut there (further cut lines are counted in the summary)",
 			    src->name, (unsigned long long)line_no, src->reader.max_line);

@@ -36,7 +36,7 @@ struct lm_source {
 	bool have_time;
 	bool eof;
 	int error; /* a read error (negative errno), once eof */
-	bool reported_cut, reported_decode;
+	bool reported_cut, reported_joined, reported_decode;
 };
 
 /* Opens path ("-" is stdin).  Returns 0 or a negative errno; on error the

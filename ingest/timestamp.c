@@ -6,8 +6,8 @@
  * Every parser walks a bounded cursor over bytes that are not NUL-terminated,
  * fills a broken-down civil time and converts it with our own days-from-civil
  * arithmetic, so the result never depends on TZ or the C library's calendar.
- * Year-less formats (syslog, klog) take the year of ref, or the year before
- * when that would put the record more than 180 days after ref.
+ * Year-less formats (syslog, klog) take whichever of ref's year, the one
+ * before and the one after puts the record nearest to ref.
  */
 #include "ingest/timestamp.h"
 

@@ -86,11 +86,13 @@ void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_rule
 {
 	const struct lm_engine_stats *st = lm_engine_stats(e);
 	uint64_t lines = 0, cut = 0, malformed = 0, fired = 0, match_errors = 0, crowded = 0;
+	uint64_t joined_cut = 0;
 	for (unsigned i = 0; i < n_sources; i++) {
 		lines += sources[i]->reader.line_no;
 		cut += sources[i]->reader.truncated;
 		malformed += sources[i]->dec.errors;
 		crowded += sources[i]->dec.crowded;
+		joined_cut += sources[i]->dec.joined_cut;
 	}
 	for (int s = 0; s < LM_SEV_NEVER; s++)
 		fired += st->fired[s];
@@ -118,6 +120,9 @@ void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_rule
 	if (malformed)
 		fprintf(out, "  %llu malformed record%s read as plain text\n", (unsigned long long)malformed,
 			malformed == 1 ? "" : "s");
+	if (joined_cut)
+		fprintf(out, "  %llu record%s joined from pieces cut at %u bytes\n",
+			(unsigned long long)joined_cut, joined_cut == 1 ? "" : "s", LM_PARTIAL_MAX);
 	if (crowded)
 		fprintf(out, "  %llu record%s with more than %d fields (the rest were dropped)\n",
 			(unsigned long long)crowded, crowded == 1 ? "" : "s", LM_FIELDS_MAX);

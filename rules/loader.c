@@ -360,6 +360,7 @@ static void set_kind(struct loader *ld, struct lm_when *w, enum lm_when_kind kin
 struct when_target {
 	struct lm_when *w;
 	bool kind_seen;
+	bool for_seen;
 };
 
 static void visit_when(struct loader *ld, void *target, const char *key, yaml_node_t *v,
@@ -393,6 +394,7 @@ static void visit_when(struct loader *ld, void *target, const char *key, yaml_no
 		if (get_duration(ld, v, "when.within", &w->within) && w->within <= 0)
 			problem(ld, v, "when.within must be longer than 0");
 	} else if (strcmp(key, "for") == 0) {
+		wt->for_seen = true;
 		get_duration(ld, v, "when.for", &w->hold);
 	} else if (strcmp(key, "resolve_after") == 0) {
 		get_duration(ld, v, "when.resolve_after", &w->resolve_after);
@@ -517,9 +519,12 @@ static void visit_rule(struct loader *ld, void *target, const char *key, yaml_no
 		if (want_type(ld, v, YAML_MAPPING_NODE, "match"))
 			walk_mapping(ld, v, "match", match_keys, visit_match, r);
 	} else if (strcmp(key, "when") == 0) {
-		struct when_target wt = { &r->when, false };
+		struct when_target wt = { &r->when, false, false };
 		if (want_type(ld, v, YAML_MAPPING_NODE, "when"))
 			walk_mapping(ld, v, "when", when_keys, visit_when, &wt);
+		/* absent keeps its silence where for keeps its hold: never both */
+		if (wt.for_seen && r->when.kind == LM_WHEN_ABSENT)
+			problem(ld, v, "when.for applies to ratio and quantile rules, not absent");
 	} else if (strcmp(key, "causes") == 0) {
 		r->causes = get_strings(ld, v, "causes", &r->n_causes);
 	} else if (strcmp(key, "remediation") == 0) {
