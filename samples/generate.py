@@ -1325,9 +1325,874 @@ def clean_kubernetes():
     return s
 
 
+# ---------------------------------------------------------------- more helpers
+
+def kube_event(s, fname, t, ns, typ, reason, obj, msg):
+    """A row of `kubectl get events -A -w` with the time in front (as in clean-kubernetes)."""
+    s.add(fname, t, "%s   %-24s %-8s %-18s %-38s %s" % (iso_s(t), ns, typ, reason, obj, msg))
+
+
+def run_file(pod, namespace, container, cid):
+    """A container's log as kubelet names it: each run has its own container ID."""
+    return "%s_%s_%s-%s.log" % (pod, namespace, container, cid)
+
+
+def spring_line(t, level, thread, logger, msg, app="library-indexer"):
+    """Spring Boot 3's console pattern (UTC, no colour)."""
+    thread = thread[-15:]
+    return "%s.%03dZ %5s 1 --- [%s] [%15s] %-40s : %s" % (t.strftime("%Y-%m-%dT%H:%M:%S"), t.microsecond // 1000,
+                                                         level, app, thread, logger, msg)
+
+
+def redis_time(t):
+    return "%d %s %d %s.%03d" % (t.day, MONTHS[t.month - 1], t.year, t.strftime("%H:%M:%S"), t.microsecond // 1000)
+
+
+def kernel_oom(s, fname, t, node, pod, cid, pid, comm, limit_kb, rss_pages, adj):
+    """What the kernel writes when a container reaches its memory limit (cgroup v2,
+    systemd driver), as `journalctl -k -o short-iso` shows it."""
+    scope = ("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod%s.slice/cri-containerd-%s.scope"
+             % (uid(pod).replace("-", "_"), cid))
+    anon_kb = rss_pages * 4 - s.rng.randrange(9000, 9800)
+    lines = [
+        "%s invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=%d" % (comm, adj),
+        "CPU: %d PID: %d Comm: %s Not tainted 6.5.0-1017-aws #17~22.04.2-Ubuntu"
+        % (s.rng.randrange(4), pid + s.rng.randrange(20, 90), comm),
+        "Hardware name: Amazon EC2 m6i.xlarge/, BIOS 1.0 10/16/2017",
+        "Call Trace:",
+        " <TASK>",
+        " dump_stack_lvl+0x48/0x70",
+        " dump_header+0x50/0x290",
+        " oom_kill_process+0x10d/0x1c0",
+        " out_of_memory+0x101/0x580",
+        " mem_cgroup_out_of_memory+0x13b/0x170",
+        " try_charge_memcg+0x6e0/0x7b0",
+        " __mem_cgroup_charge+0x2d/0x90",
+        " do_anonymous_page+0x112/0x3b0",
+        " __handle_mm_fault+0x59d/0x790",
+        " handle_mm_fault+0x17f/0x370",
+        " do_user_addr_fault+0x1ee/0x640",
+        " exc_page_fault+0x83/0x1b0",
+        " asm_exc_page_fault+0x27/0x30",
+        " </TASK>",
+        "memory: usage %dkB, limit %dkB, failcnt %d" % (limit_kb, limit_kb, s.rng.randrange(200, 900)),
+        "swap: usage 0kB, limit 0kB, failcnt 0",
+        "Memory cgroup stats for %s:" % scope,
+        "anon %d" % (anon_kb * 1024),
+        "file %d" % (s.rng.randrange(3000, 6000) * 1024),
+        "kernel %d" % (s.rng.randrange(8000, 11000) * 1024),
+        "Tasks state (memory values in pages):",
+        "[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name",
+        "[%7d]  1000 %5d  1166093 %8d  1826816        0           %3d %s" % (pid, pid, rss_pages, adj, comm),
+        "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-%s.scope,mems_allowed=0,"
+        "oom_memcg=%s,task_memcg=%s,task=%s,pid=%d,uid=1000" % (cid, scope, scope, comm, pid),
+        "Memory cgroup out of memory: Killed process %d (%s) total-vm:4664372kB, anon-rss:%dkB, file-rss:%dkB, "
+        "shmem-rss:0kB, UID:1000 pgtables:1784kB oom_score_adj:%d"
+        % (pid, comm, anon_kb, s.rng.randrange(9000, 9900), adj),
+    ]
+    for i, text in enumerate(lines):
+        tt = t + dt.timedelta(microseconds=40 * i)
+        s.add(fname, tt, "%s %s kernel: %s" % (journal_time(tt), node, text))
+    return lines[-1]
+
+
+def pg_noise_cri(s, fname, start, end, checkpoints=True, checkpointer=27):
+    """pg_session_noise in the PostgreSQL container's CRI log, with or without its timed
+    checkpoints, and with the checkpointer's PID (it changes when the server restarts)."""
+    tmp = Sample("tmp", s.day, "00:00", "00:01")
+    tmp.rng = s.rng
+    pg_session_noise(tmp, "pg", start, end, (6100, 6900), mean=30)
+    for t, _, text in tmp.files.get("pg", []):
+        if " [27] LOG:  checkpoint " in text:
+            if not checkpoints:
+                continue
+            text = text.replace(" [27] ", " [%d] " % checkpointer, 1)
+        s.cri(fname, t, text, stream="stderr")
+
+
+def df_rows(used, size=50):
+    """`df -h` inside the PostgreSQL pod: the data volume holds `used` GiB of `size`."""
+    def h(v):
+        if v >= 10:
+            return "%.0fG" % v
+        if v >= 1:
+            return "%.1fG" % v
+        return "%dM" % (v * 1024) if v > 0.001 else "0"
+    return [("Filesystem", "Size", "Used", "Avail", "Use%", "Mounted on"),
+            ("overlay", "80G", "31G", "50G", "39%", "/"),
+            ("tmpfs", "64M", "0", "64M", "0%", "/dev"),
+            ("/dev/nvme1n1", "%dG" % size, h(used), h(size - used), "%d%%" % -(-used * 100 // size),
+             "/var/lib/postgresql/data"),
+            ("/dev/nvme0n1p1", "80G", "31G", "50G", "39%", "/etc/hosts"),
+            ("shm", "64M", "1.1M", "63M", "2%", "/dev/shm")]
+
+
+# ================================================================ more samples
+
+def oomkilled_crashloop():
+    s = Sample("oomkilled-crashloop", 20, "10:00:00", "10:22:00")
+    app_pods = {"library-app-7d9f8b6c4-x2k9p": (s.start, s.end), "library-app-7d9f8b6c4-m5n8r": (s.start, s.end)}
+    watched = "library-app-7d9f8b6c4-x2k9p"
+    library_web(s, s.start, s.end, 4.0, app_pods, app_files={watched: s.container_file(watched, NS, "library-app")})
+    pg_session_noise(s, "postgresql.log", s.start, s.end, (4100, 4900))
+    k = Kubelet(s, "node-1")
+    for p in sorted(app_pods):
+        k.probes(s.start, s.end, NS, p, "library-app", period=30)
+    ev, kern = "events.log", "kernel.log"
+    image = "registry.example.com/library/indexer:2.3.1"
+    old, new = "library-indexer-5b7d9c8f6-h2x9m", "library-indexer-6d8f7b9c5-w4k7p"
+    rollout = s.at("10:03:04.118")
+
+    # the search indexer (Spring Boot) re-indexes what changed every minute
+    old_cid = hexid(old, "c")
+    of = run_file(old, NS, "indexer", old_cid)
+    t = s.at("10:00:21.402")
+    while t < rollout:
+        n = s.rng.randrange(0, 14)
+        s.cri(of, t, spring_line(t, "INFO", "scheduling-1", "o.e.l.indexer.IncrementalIndexer",
+                                 "Incremental reindex: %d books changed since %s, indexed in %d ms"
+                                 % (n, iso_s(t - dt.timedelta(seconds=60)), s.rng.randrange(90, 700))))
+        t = s.jitter(t + dt.timedelta(seconds=60), 0, 0.08)
+    t = s.jitter(s.start, 0, 10)
+    while t < s.at("10:03:06.902"):
+        k.probe_ok(t, NS, old, "indexer", "Liveness")
+        t = t + dt.timedelta(seconds=10)
+
+    # 10:03 a "right-sizing" change lowers the indexer's memory limit from 1536Mi to 768Mi
+    # (from its steady-state use); JAVA_TOOL_OPTIONS still says -Xmx1g, and every start
+    # runs a full reindex whose heap grows past 768Mi: the kernel kills java, exit 137
+    kube_event(s, ev, rollout, NS, "Normal", "ScalingReplicaSet", "deployment/library-indexer",
+               "Scaled up replica set library-indexer-6d8f7b9c5 to 1")
+    t = rollout + dt.timedelta(seconds=0.3)
+    kube_event(s, ev, t, NS, "Normal", "SuccessfulCreate", "replicaset/library-indexer-6d8f7b9c5",
+               "Created pod: %s" % new)
+    kube_event(s, ev, t + dt.timedelta(seconds=0.04), NS, "Normal", "Scheduled", "pod/%s" % new,
+               "Successfully assigned %s/%s to node-1" % (NS, new))
+    k.add_pod(t + dt.timedelta(seconds=0.1), NS, new)
+    k.volumes(t + dt.timedelta(seconds=0.1), NS, new, extra=("indexer-config",))
+    # the old pod goes once the new one runs (no readiness probe on a worker)
+    t_old = s.at("10:03:06.902")
+    kube_event(s, ev, t_old, NS, "Normal", "ScalingReplicaSet", "deployment/library-indexer",
+               "Scaled down replica set library-indexer-5b7d9c8f6 to 0 from 1")
+    kube_event(s, ev, t_old + dt.timedelta(seconds=0.1), NS, "Normal", "Killing", "pod/%s" % old,
+               "Stopping container indexer")
+    k.line(t_old + dt.timedelta(seconds=0.08), "I", "kubelet.go:2426",
+           '"SyncLoop DELETE" source="api" pods=["%s/%s"]' % (NS, old))
+    k.kill(t_old + dt.timedelta(seconds=0.12), NS, old, "indexer", old_cid)
+    t = t_old + dt.timedelta(seconds=0.2)
+    for dtm, thread, logger, msg in (
+            (0.0, "ionShutdownHook", "o.s.b.w.e.tomcat.GracefulShutdown",
+             "Commencing graceful shutdown. Waiting for active requests to complete"),
+            (0.01, "tomcat-shutdown", "o.s.b.w.e.tomcat.GracefulShutdown", "Graceful shutdown complete"),
+            (0.03, "ionShutdownHook", "com.zaxxer.hikari.HikariDataSource", "HikariPool-1 - Shutdown initiated..."),
+            (0.05, "ionShutdownHook", "com.zaxxer.hikari.HikariDataSource", "HikariPool-1 - Shutdown completed.")):
+        ta = t + dt.timedelta(seconds=dtm)
+        s.cri(of, ta, spring_line(ta, "INFO", thread, logger, msg))
+    k.pleg(t + dt.timedelta(seconds=0.9), NS, old, "ContainerDied", old_cid)
+    k.line(t + dt.timedelta(seconds=31.4), "I", "kubelet.go:2420",
+           '"SyncLoop REMOVE" source="api" pods=["%s/%s"]' % (NS, old))
+
+    t = s.at("10:03:05.640")
+    backoff, run, host_pid = 10, 0, 23817
+    while t < s.end:
+        cid = hexid(new, "run", str(run))
+        f = run_file(new, NS, "indexer", cid)
+        kube_event(s, ev, t - dt.timedelta(seconds=0.4), NS, "Normal", "Pulled", "pod/%s" % new,
+                   'Container image "%s" already present on machine' % image)
+        kube_event(s, ev, t - dt.timedelta(seconds=0.2), NS, "Normal", "Created", "pod/%s" % new,
+                   "Created container indexer")
+        kube_event(s, ev, t, NS, "Normal", "Started", "pod/%s" % new, "Started container indexer")
+        k.pleg(t + dt.timedelta(seconds=0.3), NS, new, "ContainerStarted", cid)
+        a = s.jitter(t, 0.1, 0.2)
+        s.cri(f, a, "Picked up JAVA_TOOL_OPTIONS: -Xmx1g -XX:+UseG1GC", stream="stderr")
+        a = s.jitter(a, 0.9, 1.3)
+        for dtm, thread, logger, msg in (
+                (0.0, "main", "o.e.l.indexer.IndexerApplication",
+                 "Starting IndexerApplication v2.3.1 using Java 21.0.6 with PID 1 "
+                 "(/app/app.jar started by app in /app)"),
+                (0.004, "main", "o.e.l.indexer.IndexerApplication", 'The following 1 profile is active: "prod"'),
+                (2.1, "main", "o.s.b.w.embedded.tomcat.TomcatWebServer", "Tomcat initialized with port 8081 (http)"),
+                (3.9, "main", "com.zaxxer.hikari.HikariDataSource", "HikariPool-1 - Starting..."),
+                (4.2, "main", "com.zaxxer.hikari.pool.HikariPool",
+                 "HikariPool-1 - Added connection org.postgresql.jdbc.PgConnection@%08x" % s.rng.randrange(1 << 32)),
+                (4.21, "main", "com.zaxxer.hikari.HikariDataSource", "HikariPool-1 - Start completed."),
+                (6.4, "main", "o.s.b.w.embedded.tomcat.TomcatWebServer",
+                 "Tomcat started on port 8081 (http) with context path '/'"),
+                (6.5, "main", "o.e.l.indexer.IndexerApplication",
+                 "Started IndexerApplication in %.3f seconds (process running for %.3f)"
+                 % (7.3 + s.rng.random(), 8.1 + s.rng.random())),
+                (6.6, "main", "o.e.l.indexer.FullReindexRunner",
+                 "Full reindex at start-up: 48213 books, batch size 5000, target index books-v7")):
+            ta = a + dt.timedelta(seconds=dtm)
+            s.cri(f, ta, spring_line(ta, "INFO", thread, logger, msg))
+        ta = a + dt.timedelta(seconds=6.6)
+        pr = t + dt.timedelta(seconds=20 + s.rng.uniform(0, 0.05))  # liveness: initialDelaySeconds 20, period 10
+        while pr < ta + dt.timedelta(seconds=16):
+            k.probe_ok(pr, NS, new, "indexer", "Liveness")
+            pr = pr + dt.timedelta(seconds=10)
+        done = 0
+        batches = s.rng.choice([5, 5, 6])
+        for b in range(1, batches + 1):
+            secs = s.rng.uniform(3.4, 5.2)
+            ta = ta + dt.timedelta(seconds=secs)
+            done += 5000
+            s.cri(f, ta, spring_line(ta, "INFO", "main", "o.e.l.indexer.FullReindexRunner",
+                                     "Indexed %d/48213 books (batch %d, %.1f s)" % (done, b, secs)))
+            if b == 3:
+                s.cri(f, ta + dt.timedelta(milliseconds=2), spring_line(
+                    ta, "WARN", "main", "o.e.l.indexer.FullReindexRunner",
+                    "Search cluster slow to acknowledge bulk request (2 retries), continuing"))
+        kill = ta + dt.timedelta(seconds=s.rng.uniform(1.5, 3.5))
+        host_pid += s.rng.randrange(300, 900)
+        killed = kernel_oom(s, kern, kill, "node-1", new, cid, host_pid, "java", 786432,
+                            196020 + s.rng.randrange(-300, 300), 983)
+        # node-problem-detector turns the kernel's line into a node event
+        kube_event(s, ev, kill + dt.timedelta(milliseconds=12), "default", "Warning", "OOMKilling", "node/node-1",
+                   killed)
+        d = s.jitter(kill, 0.4, 0.9)
+        k.line(d, "I", "generic.go:334", '"Generic (PLEG): container finished" podID="%s" containerID="%s" exitCode=137'
+               % (uid(new), cid))
+        k.pleg(d + dt.timedelta(milliseconds=1), NS, new, "ContainerDied", cid)
+        if run >= 2:
+            k.line(d + dt.timedelta(milliseconds=30), "I", "scope.go:117", '"RemoveContainer" containerID="%s"'
+                   % hexid(new, "run", str(run - 2)))
+        if run == 0:  # the first restart comes at once
+            t = s.jitter(d, 1.0, 1.6)
+            run += 1
+            continue
+        w = s.jitter(d, 0.3, 0.8)
+        until = d + dt.timedelta(seconds=backoff)
+        kube_event(s, ev, w, NS, "Warning", "BackOff", "pod/%s" % new,
+                   "Back-off restarting failed container indexer in pod %s_%s(%s)" % (new, NS, uid(new)))
+        while w < until:
+            k.line(w, "E", "pod_workers.go:1298", '"Error syncing pod, skipping" err="failed to '
+                   '\\"StartContainer\\" for \\"indexer\\" with CrashLoopBackOff: \\"back-off %s '
+                   'restarting failed container=indexer pod=%s_%s(%s)\\"" pod="%s/%s" podUID="%s"'
+                   % (fmt_backoff(backoff), new, NS, uid(new), NS, new, uid(new)))
+            w = s.jitter(w, 12.0, 17.0)
+        t = s.jitter(until, 0.5, 1.5)
+        backoff = min(backoff * 2, 300)
+        run += 1
+    s.expect = [
+        "k8s.oomkilled node=node-1",
+        "k8s.crashloop namespace=%s pod=%s root=k8s.oomkilled" % (NS, new),
+    ]
+    return s
+
+
+SECRET_TRACEBACK = """Traceback (most recent call last):
+  File "/usr/local/lib/python3.12/site-packages/gunicorn/arbiter.py", line 609, in spawn_worker
+    worker.init_process()
+  File "/usr/local/lib/python3.12/site-packages/gunicorn/workers/gthread.py", line 95, in init_process
+    super().init_process()
+  File "/usr/local/lib/python3.12/site-packages/gunicorn/workers/base.py", line 134, in init_process
+    self.load_wsgi()
+  File "/usr/local/lib/python3.12/site-packages/gunicorn/workers/base.py", line 146, in load_wsgi
+    self.wsgi = self.app.wsgi()
+                ^^^^^^^^^^^^^^^
+  File "/usr/local/lib/python3.12/site-packages/gunicorn/app/base.py", line 67, in wsgi
+    self.callable = self.load()
+                    ^^^^^^^^^^^
+  File "/usr/local/lib/python3.12/site-packages/gunicorn/app/wsgiapp.py", line 58, in load
+    return self.load_wsgiapp()
+           ^^^^^^^^^^^^^^^^^^^
+  File "/usr/local/lib/python3.12/site-packages/gunicorn/app/wsgiapp.py", line 48, in load_wsgiapp
+    return util.import_app(self.app_uri)
+           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  File "/usr/local/lib/python3.12/site-packages/gunicorn/util.py", line 371, in import_app
+    mod = importlib.import_module(module)
+          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  File "/usr/local/lib/python3.12/importlib/__init__.py", line 90, in import_module
+    return _bootstrap._gcd_import(name[level:], package, level)
+           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  File "<frozen importlib._bootstrap>", line 1387, in _gcd_import
+  File "<frozen importlib._bootstrap>", line 1360, in _find_and_load
+  File "<frozen importlib._bootstrap>", line 1331, in _find_and_load_unlocked
+  File "<frozen importlib._bootstrap>", line 935, in _load_unlocked
+  File "<frozen importlib._bootstrap_external>", line 995, in exec_module
+  File "<frozen importlib._bootstrap>", line 488, in _call_with_frames_removed
+  File "/app/library/wsgi.py", line 1, in <module>
+    from library import create_app
+  File "/app/library/__init__.py", line 7, in <module>
+    from library.config import Config
+  File "/app/library/config.py", line 9, in <module>
+    class Config:
+  File "/app/library/config.py", line 11, in Config
+    SECRET_KEY = os.environ["SECRET_KEY"]
+                 ~~~~~~~~~~^^^^^^^^^^^^^^
+  File "<frozen os>", line 714, in __getitem__
+KeyError: 'SECRET_KEY'"""
+
+
+def secret_key_missing():
+    s = Sample("secret-key-missing", 21, "10:00:00", "10:16:00")
+    old = ["library-app-7d9f8b6c4-x2k9p", "library-app-7d9f8b6c4-m5n8r"]
+    new = "library-app-8f6d5c9b7-r7t4n"
+    pods = {p: (s.start, s.end) for p in old}
+    files = {p: s.container_file(p, NS, "library-app") for p in old}
+    library_web(s, s.start, s.end, 4.0, pods, app_files=files)
+    pg_session_noise(s, "postgresql.log", s.start, s.end, (4100, 4900))
+    k = Kubelet(s, "node-1")
+    for p in old:
+        k.probes(s.start, s.end, NS, p, "library-app")
+
+    # 10:04 the rollout of 1.6.0 (maxUnavailable 0): the new config.py reads
+    # os.environ["SECRET_KEY"], but the deployment still maps the Secret's secret_key
+    # to FLASK_SECRET_KEY.  Every worker fails to import the app, gunicorn halts with
+    # exit code 3, and the pod loops; the old replicas go on serving.
+    t = s.at("10:04:02.318")
+    k.add_pod(t, NS, new)
+    k.volumes(t, NS, new)
+    undo = s.at("10:13:27.540")
+    t = s.at("10:04:05.091")
+    backoff, run = 10, 0
+    while t < undo:
+        cid = hexid(new, "run", str(run))
+        f = run_file(new, NS, "library-app", cid)
+        k.pleg(t, NS, new, "ContainerStarted", cid)
+        a = s.jitter(t, 0.3, 0.5)
+        s.cri(f, a, app_record("info", "gunicorn.error", "Starting gunicorn 22.0.0", a), stream="stderr")
+        s.cri(f, a + dt.timedelta(milliseconds=2), app_record(
+            "info", "gunicorn.error", "Listening at: http://0.0.0.0:8000 (1)", a), stream="stderr")
+        s.cri(f, a + dt.timedelta(milliseconds=3), app_record("info", "gunicorn.error", "Using worker: gthread", a),
+              stream="stderr")
+        for i, pid in enumerate((7, 8, 9, 10)):
+            tb = a + dt.timedelta(milliseconds=6 + 4 * i)
+            s.cri(f, tb, app_record("info", "gunicorn.error", "Booting worker with pid: %d" % pid, tb), stream="stderr")
+        # the workers import the app at about the same time; two report before the arbiter halts
+        failed = s.rng.sample((7, 8, 9, 10), 2)
+        te = a
+        for pid in failed:
+            te = s.jitter(te, 0.55, 0.75) if pid == failed[0] else s.jitter(te, 0.01, 0.05)
+            s.cri(f, te, app_record("error", "gunicorn.error", "Exception in worker process", te,
+                                    exc_info=SECRET_TRACEBACK), stream="stderr")
+            s.cri(f, te + dt.timedelta(milliseconds=1), app_record(
+                "info", "gunicorn.error", "Worker exiting (pid: %d)" % pid, te), stream="stderr")
+        tm = s.jitter(te, 0.05, 0.12)
+        s.cri(f, tm, app_record("error", "gunicorn.error", "Worker (pid:%d) exited with code 3" % failed[0], tm),
+              stream="stderr")
+        s.cri(f, tm + dt.timedelta(milliseconds=40), app_record("error", "gunicorn.error", "Shutting down: Master", tm),
+              stream="stderr")
+        s.cri(f, tm + dt.timedelta(milliseconds=41), app_record(
+            "error", "gunicorn.error", "Reason: Worker failed to boot.", tm), stream="stderr")
+        d = s.jitter(tm, 0.4, 0.9)
+        k.line(d, "I", "generic.go:334", '"Generic (PLEG): container finished" podID="%s" containerID="%s" exitCode=3'
+               % (uid(new), cid))
+        k.pleg(d + dt.timedelta(milliseconds=1), NS, new, "ContainerDied", cid)
+        if run >= 2:
+            k.line(d + dt.timedelta(milliseconds=30), "I", "scope.go:117", '"RemoveContainer" containerID="%s"'
+                   % hexid(new, "run", str(run - 2)))
+        run += 1
+        if run == 1:  # the first restart comes at once
+            t = s.jitter(d, 1.0, 1.6)
+            continue
+        w = s.jitter(d, 0.3, 0.8)
+        until = min(d + dt.timedelta(seconds=backoff), undo)
+        while w < until:
+            k.line(w, "E", "pod_workers.go:1298", '"Error syncing pod, skipping" err="failed to '
+                   '\\"StartContainer\\" for \\"library-app\\" with CrashLoopBackOff: \\"back-off %s '
+                   'restarting failed container=library-app pod=%s_%s(%s)\\"" pod="%s/%s" podUID="%s"'
+                   % (fmt_backoff(backoff), new, NS, uid(new), NS, new, uid(new)))
+            w = s.jitter(w, 12.0, 17.0)
+        t = s.jitter(d + dt.timedelta(seconds=backoff), 0.5, 1.5)
+        backoff = min(backoff * 2, 300)
+    # 10:13:27 `kubectl rollout undo`: the new ReplicaSet goes to 0
+    k.line(undo, "I", "kubelet.go:2426", '"SyncLoop DELETE" source="api" pods=["%s/%s"]' % (NS, new))
+    k.line(undo + dt.timedelta(seconds=1.8), "I", "kubelet.go:2420", '"SyncLoop REMOVE" source="api" pods=["%s/%s"]'
+           % (NS, new))
+    s.expect = [
+        "auth.secret-missing namespace=%s pod=%s" % (NS, new),
+        "k8s.crashloop namespace=%s pod=%s root=auth.secret-missing" % (NS, new),
+        "app.exception exception=KeyError root=auth.secret-missing",
+        "app.startup namespace=%s pod=%s root=auth.secret-missing" % (NS, new),
+    ]
+    return s
+
+
+def redis_down():
+    s = Sample("redis-down", 22, "10:00:00", "10:20:00")
+    redis_pod = "redis-0"
+    rf = s.container_file(redis_pod, NS, "redis")
+    app_pods = {"library-app-7d9f8b6c4-x2k9p": (s.start, s.end), "library-app-7d9f8b6c4-m5n8r": (s.start, s.end)}
+    watched = "library-app-7d9f8b6c4-x2k9p"
+    app = s.container_file(watched, NS, "library-app")
+    # 10:04:50 the EBS volume behind redis-0 logs I/O errors and ext4 remounts it read-only;
+    # the next snapshot fails and Redis refuses writes (MISCONF).  10:07:41 someone deletes
+    # the pod to "fix" it: Redis cannot save on shutdown, is killed after the grace period,
+    # and its replacement waits for its volume: the mount's fsck finds errors it cannot
+    # correct, and kubelet retries with growing back-off until someone has run fsck by hand.
+    ro_at, delete_at = s.at("10:04:50.311"), s.at("10:07:41.204")
+    killed_at = delete_at + dt.timedelta(seconds=30.02)
+    fsck_done = s.at("10:11:52")
+    mount_tries = []  # (time, durationBeforeRetry in seconds)
+    t, retry = killed_at + dt.timedelta(seconds=3.5), 0.5
+    while t < fsck_done:
+        mount_tries.append((t, retry))
+        t = t + dt.timedelta(seconds=retry, milliseconds=s.rng.randrange(5, 40))
+        retry = min(retry * 2, 122)
+    mounted_at = t + dt.timedelta(milliseconds=s.rng.randrange(300, 900))
+    up_at = mounted_at + dt.timedelta(seconds=2.6)
+
+    misconf_from = [None]  # the first failed snapshot
+    last_saved = [s.at("09:56:07.6")]  # the last good one
+
+    def redis(t, role, pid, mark, msg, f=rf):
+        s.cri(f, t, "%d:%s %s %s %s" % (pid, role, redis_time(t), mark, msg))
+
+    # Redis: a snapshot every 5 minutes (save 300 100), sessions keep it busy
+    redis(s.at("09:41:07.402"), "M", 1, "*", "Ready to accept connections tcp")
+    t, child = s.at("10:01:07.402"), 1190
+    while t < delete_at:
+        child += s.rng.randrange(3, 9)
+        redis(t, "M", 1, "*", "100 changes in 300 seconds. Saving...")
+        redis(t + dt.timedelta(milliseconds=1), "M", 1, "*", "Background saving started by pid %d" % child)
+        c = t + dt.timedelta(milliseconds=s.rng.randrange(2, 8))
+        if t < ro_at:
+            c = c + dt.timedelta(milliseconds=s.rng.randrange(180, 260))
+            redis(c, "C", child, "*", "DB saved on disk")
+            redis(c + dt.timedelta(milliseconds=1), "C", child, "*",
+                  "Fork CoW for RDB: current 1 MB, peak 1 MB, average 0 MB")
+            redis(c + dt.timedelta(milliseconds=90), "M", 1, "*", "Background saving terminated with success")
+            last_saved[0] = c
+            t = t + dt.timedelta(seconds=300.0 + s.rng.uniform(0, 0.1))
+        else:
+            redis(c, "C", child, "#", "Failed opening the RDB file dump.rdb (in server root dir /data) for saving: "
+                  "Read-only file system")
+            redis(c + dt.timedelta(milliseconds=98), "M", 1, "#", "Background saving error")
+            misconf_from[0] = misconf_from[0] or c + dt.timedelta(milliseconds=98)
+            t = t + dt.timedelta(seconds=5.0 + s.rng.uniform(0.05, 0.1))  # CONFIG_BGSAVE_RETRY_DELAY
+    t = delete_at + dt.timedelta(milliseconds=412)
+    redis(t, "M", 1, "#", "Received SIGTERM scheduling shutdown...")
+    for i, (mark, msg) in enumerate([
+            ("#", "User requested shutdown..."),
+            ("*", "Saving the final RDB snapshot before exiting."),
+            ("#", "Failed opening the RDB file dump.rdb (in server root dir /data) for saving: Read-only file system"),
+            ("#", "Error trying to save the DB, can't exit."),
+            ("#", "Errors trying to shut down the server. Check the logs for more information.")]):
+        redis(t + dt.timedelta(milliseconds=90 + i), "M", 1, mark, msg)
+    # the new redis-0: same name, new UID, and a volume that needs fsck
+    rf2 = run_file(redis_pod, NS, "redis", hexid(redis_pod, "second"))
+    t = up_at
+    for i, (mark, msg) in enumerate([
+            ("#", "WARNING Memory overcommit must be enabled! Without it, a background save or replication may fail "
+                  "under low memory condition. Being disabled, it can also cause failures without low memory "
+                  "condition, see https://github.com/jemalloc/jemalloc/issues/1328. To fix this issue add "
+                  "'vm.overcommit_memory = 1' to /etc/sysctl.conf and then reboot or run the command 'sysctl "
+                  "vm.overcommit_memory=1' for this to take effect."),
+            ("*", "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo"),
+            ("*", "Redis version=7.2.4, bits=64, commit=00000000, modified=0, pid=1, just started"),
+            ("*", "Configuration loaded"),
+            ("*", "monotonic clock: POSIX clock_gettime"),
+            ("*", "Running mode=standalone, port=6379."),
+            ("*", "Server initialized"),
+            ("*", "Loading RDB produced by version 7.2.4"),
+            ("*", "RDB age %d seconds" % (up_at - last_saved[0]).total_seconds()),
+            ("*", "RDB memory usage when created 48.21 Mb"),
+            ("*", "Done loading RDB, keys loaded: 18243, keys expired: 1187."),
+            ("*", "DB loaded from disk: 0.412 seconds"),
+            ("*", "Ready to accept connections tcp")]):
+        tt = t + dt.timedelta(milliseconds=3 * i + (410 if i >= 10 else 0))
+        s.cri(rf2, tt, "1:%s %s %s %s" % ("C" if i < 4 else "M", redis_time(tt), mark, msg))
+    t, child = up_at + dt.timedelta(seconds=300.6), 24
+    while t < s.end:
+        redis(t, "M", 1, "*", "100 changes in 300 seconds. Saving...", rf2)
+        redis(t + dt.timedelta(milliseconds=1), "M", 1, "*", "Background saving started by pid %d" % child, rf2)
+        c = t + dt.timedelta(milliseconds=s.rng.randrange(190, 260))
+        redis(c, "C", child, "*", "DB saved on disk", rf2)
+        redis(c + dt.timedelta(milliseconds=1), "C", child, "*",
+              "Fork CoW for RDB: current 1 MB, peak 1 MB, average 0 MB", rf2)
+        redis(c + dt.timedelta(milliseconds=90), "M", 1, "*", "Background saving terminated with success", rf2)
+        t = t + dt.timedelta(seconds=300.0 + s.rng.uniform(0, 0.1))
+        child += s.rng.randrange(3, 9)
+
+    # the library app keeps its sessions in Redis, and answers 503 when it cannot use them
+    def broken(t):
+        if misconf_from[0] <= t < killed_at:
+            return "misconf"
+        if killed_at <= t < up_at + dt.timedelta(seconds=0.5):
+            return "down"
+        return None
+
+    def status(t, method, path, kind, pod):
+        if broken(t) and kind in ("auth", "write", "login"):
+            return 503, 97, s.rng.uniform(0.003, 0.02)
+        return None
+
+    reqs = library_web(s, s.start, s.end, 3.0, app_pods, status=status)
+    for done, ip, method, path, code, pod, kind, secs in reqs:
+        if pod != watched or kind in ("static", "catalog"):
+            continue
+        route = path.split("?")[0]
+        if code == 503:
+            if broken(done) == "misconf":
+                err = ("redis.exceptions.ResponseError: MISCONF Redis is configured to save RDB snapshots, but it's "
+                       "currently unable to persist to disk. Commands that may modify the data set are disabled, "
+                       "because this instance is configured to report errors during writes if RDB snapshotting "
+                       "fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about "
+                       "the RDB error.")
+            else:
+                err = "redis.exceptions.ConnectionError: Error 111 connecting to redis:6379. Connection refused."
+            s.cri(app, done - dt.timedelta(milliseconds=2), app_record(
+                "error", "library.session", "session store unavailable", done, path=route, error=err),
+                stream="stderr")
+        app_request(s, app, done, method, route, code, secs * 1000, "10.244.0.12", pod)
+    pg_session_noise(s, "postgresql.log", s.start, s.end, (4100, 4900))
+
+    k = Kubelet(s, "node-2")
+    k.probes(s.start, s.end, NS, watched, "library-app", period=30)
+    # redis-0's probes: exec redis-cli ping, which PONGs even under MISCONF
+    t = s.jitter(s.start, 0, 15)
+    while t < delete_at:
+        k.probe_ok(t, NS, redis_pod, "redis", s.rng.choice(["Readiness", "Liveness"]))
+        t = t + dt.timedelta(seconds=15)
+    k.line(delete_at + dt.timedelta(milliseconds=380), "I", "kubelet.go:2426",
+           '"SyncLoop DELETE" source="api" pods=["%s/%s"]' % (NS, redis_pod))
+    k.kill(delete_at + dt.timedelta(milliseconds=402), NS, redis_pod, "redis", hexid(redis_pod, "c"))
+    k.line(killed_at + dt.timedelta(milliseconds=520), "I", "generic.go:334", '"Generic (PLEG): container finished" '
+           'podID="%s" containerID="%s" exitCode=137' % (uid(redis_pod), hexid(redis_pod, "c")))
+    k.pleg(killed_at + dt.timedelta(milliseconds=521), NS, redis_pod, "ContainerDied", hexid(redis_pod, "c"))
+    k.line(killed_at + dt.timedelta(seconds=1.3), "I", "kubelet.go:2420",
+           '"SyncLoop REMOVE" source="api" pods=["%s/%s"]' % (NS, redis_pod))
+    new_uid = uid(redis_pod, "second")
+    t = killed_at + dt.timedelta(seconds=2.1)
+    k.line(t, "I", "kubelet.go:2410", '"SyncLoop ADD" source="api" pods=["%s/%s"]' % (NS, redis_pod))
+    vol = "vol-0c4e1a9b7d2f63850"
+    pvc = "pvc-%s" % uid("pvc", "redis-data")
+    sync = mount_tries[0][0] + dt.timedelta(seconds=120)
+    for t, retry in mount_tries:
+        nxt = t + dt.timedelta(seconds=retry)
+        k.line(t, "E", "nestedpendingoperations.go:348",
+               'Operation for "{volumeName:kubernetes.io/csi/ebs.csi.aws.com^%s podName: nodeName:}" failed. No '
+               'retries permitted until %s +0000 UTC m=+%.9f (durationBeforeRetry %s). Error: '
+               'MountVolume.MountDevice failed for volume "%s" (UniqueName: "kubernetes.io/csi/ebs.csi.aws.com^%s") '
+               'pod "%s" (UID: "%s") : rpc error: code = Internal desc = could not format "/dev/nvme2n1" and mount '
+               'it at "/var/lib/kubelet/plugins/kubernetes.io/csi/ebs.csi.aws.com/%s/globalmount": \'fsck\' found '
+               'errors on device /dev/nvme2n1 but could not correct them: fsck from util-linux 2.37.2 /dev/nvme2n1 '
+               'contains a file system with errors, check forced. /dev/nvme2n1: Inode 131090 has an invalid extent '
+               'node (blk 524321, lblk 0) /dev/nvme2n1: UNEXPECTED INCONSISTENCY; RUN fsck MANUALLY. (i.e., without '
+               '-a or -p options)'
+               % (vol, nxt.strftime("%Y-%m-%d %H:%M:%S.") + "%06d%03d" % (nxt.microsecond, s.rng.randrange(1000)),
+                  918231.441207 + (nxt - s.start).total_seconds(),
+                  ("%dms" % (retry * 1000)) if retry < 1 else ("%ds" % retry if retry < 60 else
+                                                              "%dm%ds" % (retry // 60, retry % 60)),
+                  pvc, vol, redis_pod, new_uid, hexid(pvc, n=64)))
+        if t >= sync:
+            k.line(t + dt.timedelta(milliseconds=3), "E", "pod_workers.go:1298",
+                   '"Error syncing pod, skipping" err="unmounted volumes=[data], unattached volumes=[], failed to '
+                   'process volumes=[]: context deadline exceeded" pod="%s/%s" podUID="%s"'
+                   % (NS, redis_pod, new_uid))
+            sync = t + dt.timedelta(seconds=122)
+    # someone ran fsck on node-2 by hand; the next try mounts the volume
+    k.line(mounted_at, "I", "operation_generator.go:664", '"MountVolume.MountDevice succeeded for volume \\"%s\\" '
+           '(UniqueName: \\"kubernetes.io/csi/ebs.csi.aws.com^%s\\") pod \\"%s\\" (UID: \\"%s\\") device mount path '
+           '\\"/var/lib/kubelet/plugins/kubernetes.io/csi/ebs.csi.aws.com/%s/globalmount\\"" pod="%s/%s"'
+           % (pvc, vol, redis_pod, new_uid, hexid(pvc, n=64), NS, redis_pod))
+    k.line(up_at - dt.timedelta(seconds=0.4), "I", "kubelet.go:2442", '"SyncLoop (PLEG): event for pod" pod="%s/%s" '
+           'event={"ID":"%s","Type":"ContainerStarted","Data":"%s"}'
+           % (NS, redis_pod, new_uid, hexid(redis_pod, "second")))
+    t = up_at + dt.timedelta(seconds=s.rng.uniform(4, 9))
+    while t < s.end:
+        k.line(t, "I", "prober.go:116", '"Probe succeeded" probeType="%s" pod="%s/%s" podUID="%s" containerName="redis"'
+               % (s.rng.choice(["Readiness", "Liveness"]), NS, redis_pod, new_uid))
+        t = t + dt.timedelta(seconds=15)
+    s.expect = [
+        "cache.redis -",
+        "http.5xx-burst - root=cache.redis",
+    ]
+    return s
+
+
+def postgres_disk_full():
+    s = Sample("postgres-disk-full", 23, "10:00:00", "10:25:00")
+    pg_pod = "postgresql-0"
+    pgf = s.container_file(pg_pod, "database", "postgresql")
+    mon = s.container_file(pg_pod, "database", "volume-monitor")
+    app_pods = {"library-app-7d9f8b6c4-x2k9p": (s.start, s.end), "library-app-7d9f8b6c4-m5n8r": (s.start, s.end)}
+    watched = "library-app-7d9f8b6c4-x2k9p"
+    app = s.container_file(watched, NS, "library-app")
+    # A logical replication slot of the CDC connector, scaled to 0 a week ago, keeps every
+    # WAL segment since.  10:01 the monthly loan archiver copies old loans into
+    # loan_history: WAL grows by ~0.7 GiB a minute and fills the data volume at 10:12:41.
+    # The backend that needs a new segment PANICs, the server restarts, recovers, and the
+    # DBA drops the slot at 10:15: the next checkpoint removes the old segments.
+    job_from, panic_at = s.at("10:01:02.611"), s.at("10:12:41.207")
+    ready_at = panic_at + dt.timedelta(seconds=8.695)
+    fixed_at = s.at("10:15:12.420")
+    for i in range(25):
+        t = s.at("10:%02d:00" % i, 0.05)
+        if t < job_from:
+            used = 41.9
+        elif t < fixed_at:
+            used = min(41.9 + (t - job_from).total_seconds() / 60.0 * 0.69, 50.0)
+        else:
+            used = 18.4 + (t - fixed_at).total_seconds() / 3600.0
+        s.cri(mon, t, t.strftime("%a %b %d %H:%M:%S UTC %Y"))
+        for j, r in enumerate(df_rows(used)):
+            s.cri(mon, t + dt.timedelta(milliseconds=3 + j), "%-15s %5s %5s %5s %4s %s" % r)
+
+    # sessions, sampled statements and timed checkpoints; while the archiver runs, WAL
+    # volume starts every checkpoint ("checkpoint starting: wal") and the checkpointer
+    # (27, then 7356 after the restart) is never idle long enough for a timed one
+    wal_from = s.at("10:02:20.004")
+    pg_noise_cri(s, pgf, s.start, wal_from)
+    pg_noise_cri(s, pgf, wal_from, panic_at, checkpoints=False)
+    pg_noise_cri(s, pgf, ready_at + dt.timedelta(seconds=2), fixed_at, checkpoints=False)
+    pg_noise_cri(s, pgf, fixed_at, s.end, checkpointer=7356)
+    # the archiver's session, and checkpoints forced by WAL volume
+    t = job_from
+    s.cri(pgf, t, "%s [7321] [unknown]@[unknown] LOG:  connection received: host=10.244.3.41 port=50412"
+          % pg_time(t), stream="stderr")
+    t = t + dt.timedelta(milliseconds=6)
+    s.cri(pgf, t, "%s [7321] archiver@library LOG:  connection authorized: user=archiver database=library "
+          "application_name=loan-archiver SSL enabled (protocol=TLSv1.3, cipher=TLS_AES_256_GCM_SHA384, bits=256)"
+          % pg_time(t), stream="stderr")
+    # ~11.8 MB of WAL a second: with max_wal_size = 1GB a checkpoint starts every ~46 s and
+    # spreads its writes over 90 % of that (checkpoint_completion_target)
+    def lsn_at(x):
+        return (0x2C5A3F0000 + int((x - wal_from).total_seconds() * 11.8 * 1024 * 1024)) & ~7
+
+    def lsn_fmt(v):
+        return "%X/%08X" % (v >> 32, v & 0xFFFFFFFF)
+
+    t = wal_from
+    last_start = last_done = None
+    while t < panic_at:
+        c = s.jitter(t, 0, 0.01)
+        gap = s.rng.uniform(43, 49)
+        s.cri(pgf, c, "%s [27] LOG:  checkpoint starting: wal" % pg_time(c), stream="stderr")
+        w = s.rng.randrange(9000, 16000)
+        secs = gap * 0.9 - s.rng.uniform(0.2, 0.9)
+        d = c + dt.timedelta(seconds=secs)
+        if d < panic_at:
+            distance = (lsn_at(c) - (lsn_at(last_start) if last_start else lsn_at(c) - 540000 * 1024)) // 1024
+            s.cri(pgf, d, "%s [27] LOG:  checkpoint complete: wrote %d buffers (%.1f%%); %d WAL file(s) added, 0 "
+                  "removed, 0 recycled; write=%.3f s, sync=0.%03d s, total=%.3f s; sync files=%d, longest=0.%03d s, "
+                  "average=0.004 s; distance=%d kB, estimate=%d kB; lsn=%s, redo lsn=%s"
+                  % (pg_time(d), w, w / 163.84, s.rng.choice([0, 0, 1]), secs - 0.4, s.rng.randrange(100, 400), secs,
+                     s.rng.randrange(20, 60), s.rng.randrange(40, 160), distance, distance + s.rng.randrange(2000),
+                     lsn_fmt(lsn_at(c) + 0x2A8), lsn_fmt(lsn_at(c))), stream="stderr")
+            last_start, last_done = c, d
+        t = c + dt.timedelta(seconds=gap)
+    redo_from, redo_to = lsn_at(last_start), lsn_at(panic_at) & ~0xFF
+    # the PANIC and the crash restart
+    stmt = ("INSERT INTO loan_history (loan_id, member_id, book_id, borrowed_at, returned_at) SELECT id, member_id, "
+            "book_id, borrowed_at, returned_at FROM loans WHERE returned_at < '2024-03-01' AND id BETWEEN 2450001 AND "
+            "2500000")
+    t = panic_at
+    server = [
+        (0.0, "[7321] archiver@library PANIC:  could not write to file \"pg_wal/xlogtemp.7321\": No space left "
+              "on device"),
+        (0.0, "[7321] archiver@library STATEMENT:  %s" % stmt),
+        (0.184, "[1] LOG:  server process (PID 7321) was terminated by signal 6: Aborted"),
+        (0.184, "[1] DETAIL:  Failed process was running: %s" % stmt),
+        (0.184, "[1] LOG:  terminating any other active server processes"),
+        (0.213, "[1] LOG:  all server processes terminated; reinitializing"),
+        (0.356, "[7355] LOG:  database system was interrupted; last known up at %s UTC"
+                % last_done.strftime("%Y-%m-%d %H:%M:%S")),
+        (0.495, "[7355] LOG:  database system was not properly shut down; automatic recovery in progress"),
+        (0.502, "[7355] LOG:  redo starts at %s" % lsn_fmt(redo_from)),
+        (6.908, "[7355] LOG:  invalid record length at %s: expected at least 24, got 0" % lsn_fmt(redo_to + 0x38)),
+        (6.908, "[7355] LOG:  redo done at %s system usage: CPU: user: 4.12 s, system: 1.93 s, elapsed: 6.40 s"
+                % lsn_fmt(redo_to)),
+        (6.914, "[7356] LOG:  checkpoint starting: end-of-recovery immediate wait"),
+        (8.667, "[7356] LOG:  checkpoint complete: wrote 10422 buffers (63.6%%); 0 WAL file(s) added, 0 removed, 0 "
+                "recycled; write=1.402 s, sync=0.318 s, total=1.753 s; sync files=44, longest=0.101 s, average=0.008 "
+                "s; distance=%d kB, estimate=%d kB; lsn=%s, redo lsn=%s"
+                % ((redo_to + 0x38 - redo_from) // 1024, (redo_to + 0x38 - redo_from) // 1024,
+                   lsn_fmt(redo_to + 0x38), lsn_fmt(redo_to + 0x38))),
+        (8.695, "[1] LOG:  database system is ready to accept connections"),
+    ]
+    for dtm, text in server:
+        tt = t + dt.timedelta(seconds=dtm)
+        s.cri(pgf, tt, "%s %s" % (pg_time(tt), text), stream="stderr")
+
+    # the library app: pooled sessions die with the server, new ones find it starting up
+    def status(t, method, path, kind, pod):
+        if panic_at <= t < ready_at + dt.timedelta(seconds=0.3) and kind in ("api", "auth", "write", "login"):
+            return 500, 141, s.rng.uniform(0.002, 0.02)
+        return None
+
+    reqs = library_web(s, s.start, s.end, 3.0, app_pods, status=status)
+    # and a request of each pod was running on a pooled session when the backends were terminated
+    people = clients(s.rng, 4)
+    for i, p in enumerate(sorted(app_pods)):
+        done = panic_at + dt.timedelta(seconds=0.186 + 0.003 * i)
+        ip, ua = people[i]
+        path = "/api/members/%d/loans" % s.rng.randrange(40000, 52000)
+        s.add("access.log", done, access_line(ip, done, "GET", path, 500, 141, referer(s.rng, path), ua))
+        reqs.append((done, ip, "GET", path, 500, p, "auth", 0.04))
+    # and SQLAlchemy's pre-ping finds the pooled sessions dead: new connections are refused
+    # while the server recovers
+    for i, (p, dtm) in enumerate(((watched, 1.42), (sorted(app_pods)[0], 3.07), (watched, 5.83))):
+        done = panic_at + dt.timedelta(seconds=dtm)
+        ip, ua = people[2 + i % 2]
+        path = s.rng.choice(["/api/users/me", "/api/notifications?unread=1",
+                             "/api/books/%d" % s.rng.randrange(1, 48000)])
+        s.add("access.log", done, access_line(ip, done, "GET", path, 500, 141, referer(s.rng, path), ua))
+        reqs.append((done, ip, "GET", path, 500, p, "auth", 0.01))
+    reqs.sort(key=lambda r: r[0])
+    pid = 7360
+    for done, ip, method, path, code, pod, kind, secs in reqs:
+        if code == 500:
+            tc = done - dt.timedelta(milliseconds=5)
+            if done < panic_at + dt.timedelta(seconds=0.25):
+                err = ("(psycopg2.OperationalError) server closed the connection unexpectedly\n\tThis probably means "
+                       "the server terminated abnormally\n\tbefore or while processing the request.")
+            else:
+                pid += 1
+                err = ('(psycopg2.OperationalError) connection to server at "postgres-service" (10.96.12.34), port '
+                       '5432 failed: FATAL:  the database system is starting up')
+                s.cri(pgf, tc, "%s [%d] [unknown]@[unknown] LOG:  connection received: host=10.244.1.%d port=%d"
+                      % (pg_time(tc), pid, 17 if pod == watched else 23, s.rng.randrange(40000, 60000)),
+                      stream="stderr")
+                s.cri(pgf, tc + dt.timedelta(milliseconds=1), "%s [%d] app@library FATAL:  the database system is "
+                      "starting up" % (pg_time(tc + dt.timedelta(milliseconds=1)), pid), stream="stderr")
+            if pod == watched:
+                s.cri(app, done - dt.timedelta(milliseconds=3), app_record(
+                    "error", "library.db", "database connection failed", done, path=path.split("?")[0],
+                    error=err), stream="stderr")
+        if pod == watched and kind not in ("static", "catalog"):
+            app_request(s, app, done, method, path.split("?")[0], code, secs * 1000, "10.244.0.12", pod)
+    # 10:15 the DBA drops the stale slot and forces a checkpoint
+    t = s.at("10:14:48.902")
+    s.cri(pgf, t, "%s [7702] [unknown]@[unknown] LOG:  connection received: host=[local]" % pg_time(t), stream="stderr")
+    t = t + dt.timedelta(milliseconds=4)
+    s.cri(pgf, t, "%s [7702] postgres@library LOG:  connection authorized: user=postgres database=library "
+          "application_name=psql" % pg_time(t), stream="stderr")
+    t = fixed_at - dt.timedelta(seconds=0.4)
+    s.cri(pgf, t, "%s [7702] postgres@library LOG:  statement: CHECKPOINT" % pg_time(t), stream="stderr")
+    s.cri(pgf, t, "%s [7356] LOG:  checkpoint starting: immediate force wait" % pg_time(t), stream="stderr")
+    t = fixed_at
+    s.cri(pgf, t, "%s [7356] LOG:  checkpoint complete: wrote 212 buffers (1.3%%); 0 WAL file(s) added, 1984 "
+          "removed, 38 recycled; write=0.041 s, sync=0.012 s, total=0.371 s; sync files=9, longest=0.004 s, "
+          "average=0.002 s; distance=16384 kB, estimate=%d kB; lsn=%s, redo lsn=%s"
+          % (pg_time(t), (redo_to - redo_from) // 1024, lsn_fmt(redo_to + 0x1000060), lsn_fmt(redo_to + 0x1000028)),
+          stream="stderr")
+    t = fixed_at + dt.timedelta(seconds=41.3)
+    s.cri(pgf, t, "%s [7702] postgres@library LOG:  disconnection: session time: 0:01:23.811 user=postgres "
+          "database=library host=[local]" % pg_time(t), stream="stderr")
+    k = Kubelet(s, "node-1")
+    k.probes(s.start, s.end, NS, watched, "library-app", period=30)
+    # postgresql-0's exec probes (pg_isready) every 30 s; none falls in the 9 s of recovery
+    t = s.at("10:00:05.310")
+    while t < s.end:
+        if not (panic_at <= t < ready_at):
+            k.probe_ok(t, "database", pg_pod, "postgresql", s.rng.choice(["Readiness", "Liveness"]))
+        t = t + dt.timedelta(seconds=30, milliseconds=s.rng.randrange(-3, 4))
+    s.expect = [
+        "host.disk-full namespace=database pod=%s filesystem=/dev/nvme1n1" % pg_pod,
+        "db.disk-full namespace=database pod=%s" % pg_pod,
+        "db.unreachable namespace=database pod=%s root=db.disk-full" % pg_pod,
+        "db.unreachable namespace=%s pod=%s root=db.disk-full" % (NS, watched),
+    ]
+    return s
+
+
+def app_down():
+    s = Sample("app-down", 24, "10:00:00", "10:15:00")
+    app_pods = {"library-app-7d9f8b6c4-x2k9p": (s.start, s.end), "library-app-7d9f8b6c4-m5n8r": (s.start, s.end)}
+    watched = "library-app-7d9f8b6c4-x2k9p"
+    library_web(s, s.start, s.end, 4.0, app_pods, app_files={watched: s.container_file(watched, NS, "library-app")})
+    pg_session_noise(s, "postgresql.log", s.start, s.end, (4100, 4900))
+    # library-import (Node.js, Express with morgan's combined log, pino for the rest)
+    # takes catalogue files from the librarians.  10:05:03 one uploads a 412 MB MARC
+    # export; the parser is synchronous, so the event loop is blocked for three
+    # minutes: no health check is answered, then everything resumes.
+    pod = "library-import-7c9d8f6b5-z4m2q"
+    f = s.container_file(pod, NS, "import")
+    host = "::ffff:10.244.2.1"
+    upload_at, blocked_from = s.at("10:05:01.870"), s.at("10:05:03.412")
+    blocked_to = blocked_from + dt.timedelta(seconds=182.961)
+
+    def pino(t, level, msg, **kw):
+        rec = {"level": level, "time": int(t.timestamp() * 1000), "pid": 1, "hostname": pod, "msg": msg}
+        rec.update(kw)
+        s.cri(f, t, jdump(rec))
+
+    def morgan(t, ip, method, path, status, size, ref, ua):
+        s.cri(f, t, '%s - - [%s] "%s %s HTTP/1.1" %d %s "%s" "%s"' % (ip, t.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+                                                                      method, path, status, size, ref, ua))
+
+    k = Kubelet(s, "node-2")
+    k.probes(s.start, s.end, NS, watched, "library-app", period=30)
+    # readiness: GET /healthz every 10 s, timeout 1 s; liveness: a TCP check every 20 s,
+    # which the kernel answers even while the process is stuck
+    t = s.at("10:00:03.518")
+    failures = 0
+    while t < s.end:
+        if blocked_from <= t < blocked_to:
+            failures += 1
+            k.line(t + dt.timedelta(seconds=1.0005), "I", "prober.go:107", '"Probe failed" probeType="Readiness" '
+                   'pod="%s/%s" podUID="%s" containerName="import" probeResult="failure" output="Get '
+                   '\\"http://10.244.2.14:3000/healthz\\": context deadline exceeded (Client.Timeout exceeded while '
+                   'awaiting headers)"' % (NS, pod, uid(pod)))
+            if failures == 3:
+                k.line(t + dt.timedelta(seconds=1.002), "I", "kubelet.go:2530", '"SyncLoop (probe)" '
+                       'probe="readiness" status="" pod="%s/%s"' % (NS, pod))
+        else:
+            morgan(t + dt.timedelta(milliseconds=s.rng.randrange(1, 4)), host, "GET", "/healthz", 200, 15, "-",
+                   "kube-probe/1.29")
+            if failures:
+                k.line(t + dt.timedelta(milliseconds=6), "I", "kubelet.go:2530", '"SyncLoop (probe)" '
+                       'probe="readiness" status="ready" pod="%s/%s"' % (NS, pod))
+                failures = 0
+        t = t + dt.timedelta(seconds=10, microseconds=s.rng.randrange(-800, 800))
+    t = s.at("10:00:11.204")
+    while t < s.end:
+        k.probe_ok(t, NS, pod, "import", "Liveness")
+        t = t + dt.timedelta(seconds=20, microseconds=s.rng.randrange(-800, 800))
+    # the watched folder is polled every minute, when the loop is free
+    t = s.at("10:00:30.117")
+    while t < s.end:
+        if not (blocked_from <= t < blocked_to):
+            pino(t, 30, "incoming folder checked", bucket="library-imports", prefix="incoming/", new_files=0)
+        t = s.jitter(t + dt.timedelta(seconds=60), 0, 0.02)
+    # the librarian's upload, through the edge nginx (proxy_read_timeout 300s on /admin/)
+    lib_ip, lib_ua = "192.0.2.77", BROWSERS[0]
+    t = s.at("10:03:40.312")
+    s.add("access.log", t, access_line(lib_ip, t, "GET", "/admin/import", 200, 5120,
+                                       "https://library.example.com/admin", lib_ua))
+    morgan(t - dt.timedelta(milliseconds=4), "10.244.0.12", "GET", "/admin/import", 200, 5120,
+           "https://library.example.com/admin", lib_ua)
+    pino(upload_at, 30, "upload received", file="bnf-catalogue-2025-03.mrc", bytes=431887360, user="m.durand",
+         job="7f3a9c")
+    pino(blocked_from, 30, "parsing MARC records", job="7f3a9c", format="MARC21", encoding="UTF-8")
+    t = blocked_to
+    pino(t, 30, "parsed MARC records", job="7f3a9c", records=182344, skipped=117, duration_ms=182961)
+    pino(t + dt.timedelta(milliseconds=40), 30, "import job queued", job="7f3a9c", records=182344)
+    t = t + dt.timedelta(milliseconds=52)
+    morgan(t, "10.244.0.12", "POST", "/admin/import", 202, 61, "https://library.example.com/admin/import", lib_ua)
+    s.add("access.log", t + dt.timedelta(milliseconds=2), access_line(lib_ip, t + dt.timedelta(milliseconds=2), "POST",
+                                                                      "/admin/import", 202, 61,
+                                                                      "https://library.example.com/admin/import",
+                                                                      lib_ua))
+    # then the import runs in batches, with the loop free between them
+    t = t + dt.timedelta(seconds=2.1)
+    done = 0
+    while done < 182344 and t < s.end:
+        done = min(done + 10000, 182344)
+        pino(t, 30, "batch imported", job="7f3a9c", imported=done, total=182344)
+        t = s.jitter(t + dt.timedelta(seconds=24), 0, 4)
+    if t < s.end:
+        pino(t, 30, "import finished", job="7f3a9c", imported=182344, duplicates=2311)
+    for t in s.times(s.at("10:08:10"), s.end, 40):
+        size = s.rng.randrange(180, 240)
+        morgan(t, "10.244.0.12", "GET", "/admin/import/7f3a9c", 200, size, "https://library.example.com/admin/import",
+               lib_ua)
+        s.add("access.log", t + dt.timedelta(milliseconds=2),
+              access_line(lib_ip, t + dt.timedelta(milliseconds=2), "GET", "/admin/import/7f3a9c", 200, size,
+                          "https://library.example.com/admin/import", lib_ua))
+    s.expect = [
+        "app.down source=samples/app-down/%s namespace=%s pod=%s" % (f, NS, pod),
+        "k8s.probe-failed namespace=%s pod=%s" % (NS, pod),
+    ]
+    return s
+
+
 SAMPLES = [crashloop_missing_secret, db_connections_exhausted, slow_queries_missing_index,
            certificate_expired, coredns_failure, jwt_secret_rotation, websocket_proxy_timeout,
-           disk_filling, clean_web_and_db, clean_kubernetes]
+           disk_filling, clean_web_and_db, clean_kubernetes, oomkilled_crashloop, secret_key_missing,
+           redis_down, postgres_disk_full, app_down]
 
 
 def main(argv):
