@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analyzers/fingerprint.h"
+#include "core/sanitize.h"
 #include "rules/condition.h"
 
 #define BUCKETS 1024
@@ -65,6 +66,8 @@ static struct lm_aggregate_row *row_for(struct lm_aggregates *a, const struct lm
 {
 	lm_buf_reset(&a->fp);
 	lm_fingerprint_sql(&a->fp, sql.p, sql.n);
+	a->fp.len = lm_utf8_cut(a->fp.data, a->fp.len, LM_AGGREGATE_EXAMPLE_MAX);
+	a->fp.data[a->fp.len] = '\0';
 	unsigned b = hash(rule->index, a->fp.data);
 	for (struct lm_aggregate_row *r = a->buckets[b]; r; r = r->next)
 		if (r->rule == rule && strcmp(r->fingerprint, a->fp.data) == 0)
@@ -75,9 +78,10 @@ static struct lm_aggregate_row *row_for(struct lm_aggregates *a, const struct lm
 	(*rows)++;
 	struct lm_aggregate_row *r = lm_xcalloc(1, sizeof(*r));
 	r->rule = rule;
+	/* Kept cut like the example: a statement's length is the log's choice.
+	 * Two statements alike in their first kilobyte share a row. */
 	r->fingerprint = lm_xstrndup(a->fp.data, a->fp.len);
-	r->example = lm_xstrndup(sql.p, sql.n < LM_AGGREGATE_EXAMPLE_MAX ? sql.n
-									    : LM_AGGREGATE_EXAMPLE_MAX);
+	r->example = lm_xstrndup(sql.p, lm_utf8_cut(sql.p, sql.n, LM_AGGREGATE_EXAMPLE_MAX));
 	r->first_seen = r->last_seen = t;
 	lm_sketch_reset(&r->sketch);
 	r->next = a->buckets[b];
@@ -98,7 +102,7 @@ void lm_aggregates_add(struct lm_aggregates *a, const struct lm_rule *rule,
 		v = 0;
 		if (lm_fields_get(fields, spec->value, strlen(spec->value), &text) &&
 		    lm_quantity_parse(text.p, text.n, &q))
-			v = q.value / q.scale; /* as written: the value's own unit */
+			v = lm_quantity_in(&q, &spec->unit);
 	}
 	struct lm_aggregate_row *r = row_for(a, rule, sql, t);
 	if (!r) {
@@ -122,6 +126,8 @@ static int by_total(const void *x, const void *y)
 	const struct lm_aggregate_row *b = *(const struct lm_aggregate_row *const *)y;
 	if (a->total != b->total)
 		return a->total < b->total ? 1 : -1;
+	if (a->count != b->count)
+		return a->count < b->count ? 1 : -1;
 	if (a->first_seen != b->first_seen)
 		return a->first_seen < b->first_seen ? -1 : 1;
 	return strcmp(a->fingerprint, b->fingerprint);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analyzers/trigger.h"
+#include "core/sanitize.h"
 #include "rules/template.h"
 
 struct lm_diag_table {
@@ -34,21 +35,10 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 
 #define FNV_OFFSET UINT64_C(14695981039346656037)
 
-/* Where to cut s to at most max bytes without splitting a UTF-8 character. */
-static size_t cut_point(const char *s, size_t n, size_t max)
-{
-	if (n <= max)
-		return n;
-	size_t cut = max;
-	/* Back off continuation bytes (10xxxxxx), at most 3 of them. */
-	while (cut > max - 3 && ((unsigned char)s[cut] & 0xc0) == 0x80)
-		cut--;
-	return cut;
-}
 
 static void evidence_set(struct lm_evidence *e, const struct lm_event *ev)
 {
-	size_t n = cut_point(ev->line, ev->line_len, LM_EVIDENCE_TEXT_MAX);
+	size_t n = lm_utf8_cut(ev->line, ev->line_len, LM_EVIDENCE_TEXT_MAX);
 	lm_buf_reset(&e->text);
 	lm_buf_append(&e->text, ev->line, n);
 	e->cut = n < ev->line_len || ev->truncated;
@@ -62,7 +52,7 @@ void lm_diagnosis_keep_fields(struct lm_diagnosis *d, const struct lm_fields *fi
 	lm_fields_reset(&d->fields);
 	for (unsigned i = 0; i < fields->count; i++) {
 		struct lm_str k = lm_fields_key(fields, i), v = lm_fields_val(fields, i);
-		lm_fields_add(&d->fields, k.p, k.n, v.p, cut_point(v.p, v.n, LM_FIELD_VALUE_MAX));
+		lm_fields_add(&d->fields, k.p, k.n, v.p, lm_utf8_cut(v.p, v.n, LM_FIELD_VALUE_MAX));
 	}
 }
 
@@ -84,7 +74,7 @@ void lm_diagnosis_count_split(struct lm_diagnosis *d, const struct lm_fields *fi
 	struct lm_str v;
 	if (!name || !lm_fields_get(fields, name, strlen(name), &v))
 		return;
-	size_t n = cut_point(v.p, v.n, LM_SPLIT_VALUE_MAX - 1);
+	size_t n = lm_utf8_cut(v.p, v.n, LM_SPLIT_VALUE_MAX - 1);
 	for (unsigned i = 0; i < d->n_split; i++)
 		if (strlen(d->split[i].value) == n && memcmp(d->split[i].value, v.p, n) == 0) {
 			d->split[i].count++;

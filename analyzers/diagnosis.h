@@ -55,6 +55,7 @@ struct lm_diagnosis {
 	lm_time_t first_seen, last_seen;
 	uint64_t count;          /* matches in the run, firing included */
 	uint64_t emitted_count;  /* count when last handed to the outputs */
+	lm_time_t shown_first, shown_last; /* first and last seen when last handed out */
 	char incident[17];
 	void *trigger;           /* the trigger's per-key state */
 	double value;            /* ratio or quantile measured when it last held */

@@ -10,6 +10,7 @@
 #include "analyzers/aggregate.h"
 #include "analyzers/timers.h"
 #include "analyzers/trigger.h"
+#include "core/sanitize.h"
 
 /* How far out of order an event may come and still count where it belongs. */
 #define LM_LATENESS (5 * LM_NS_PER_SEC)
@@ -27,7 +28,7 @@ struct lm_engine {
 	bool started;
 	struct lm_engine_stats stats;
 	/* reused for every event */
-	struct lm_fields captures, merged, key;
+	struct lm_fields captures, merged, key, gate_key;
 	const char **hit_ids;
 };
 
@@ -49,6 +50,7 @@ struct lm_engine *lm_engine_new(const struct lm_ruleset *rs, struct lm_matcher *
 	lm_fields_init(&e->captures);
 	lm_fields_init(&e->merged);
 	lm_fields_init(&e->key);
+	lm_fields_init(&e->gate_key);
 	return e;
 }
 
@@ -64,6 +66,7 @@ void lm_engine_free(struct lm_engine *e)
 	lm_fields_fini(&e->captures);
 	lm_fields_fini(&e->merged);
 	lm_fields_fini(&e->key);
+	lm_fields_fini(&e->gate_key);
 	free(e);
 }
 
@@ -72,6 +75,8 @@ static void emit(struct lm_engine *e, struct lm_diagnosis *d, enum lm_emit kind)
 	for (unsigned i = 0; i < e->n_outputs; i++)
 		e->outputs[i].ops->diagnosis(e->outputs[i].state, d, kind);
 	d->emitted_count = d->count;
+	d->shown_first = d->first_seen;
+	d->shown_last = d->last_seen;
 }
 
 static void on_evict(void *arg, struct lm_diagnosis *d)
@@ -83,15 +88,21 @@ static void on_evict(void *arg, struct lm_diagnosis *d)
 		emit(e, d, LM_EMIT_UPDATE);
 }
 
+/* Adds a match's captures over the fields gathered so far. */
+static void add_captures(struct lm_fields *into, const struct lm_fields *captures)
+{
+	for (unsigned c = 0; c < captures->count; c++) {
+		struct lm_str k = lm_fields_key(captures, c), v = lm_fields_val(captures, c);
+		lm_fields_set(into, k.p, k.n, v.p, v.n);
+	}
+}
+
 /* Captures first, then the event's fields: what templates and keys see. */
 static void merge_fields(struct lm_fields *out, const struct lm_fields *event,
 			 const struct lm_fields *captures)
 {
 	lm_fields_copy(out, event);
-	for (unsigned i = 0; i < captures->count; i++) {
-		struct lm_str k = lm_fields_key(captures, i), v = lm_fields_val(captures, i);
-		lm_fields_set(out, k.p, k.n, v.p, v.n);
-	}
+	add_captures(out, captures);
 }
 
 /* The group key: the `by` fields the match has (one it lacks is left out);
@@ -104,7 +115,7 @@ static void build_key(struct lm_fields *key, const struct lm_when *w,
 		size_t n = strlen(w->by[i]);
 		struct lm_str v;
 		if (lm_fields_get(merged, w->by[i], n, &v))
-			lm_fields_add(key, w->by[i], n, v.p, v.n);
+			lm_fields_add(key, w->by[i], n, v.p, lm_utf8_cut(v.p, v.n, LM_FIELD_VALUE_MAX));
 		else if (strcmp(w->by[i], "source") == 0)
 			lm_fields_add(key, "source", 6, ev->source_name, strlen(ev->source_name));
 	}
@@ -163,6 +174,23 @@ static void find_cause(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t no
 			}
 }
 
+/* cause takes effect in, and with it the effects effect had taken in: they
+ * all share cause's incident and root from now on. */
+static void take_in(struct lm_engine *e, struct lm_diagnosis *effect,
+		    const struct lm_diagnosis *cause)
+{
+	char old[sizeof(effect->incident)];
+	memcpy(old, effect->incident, sizeof(old));
+	attach(effect, cause);
+	e->stats.explained++;
+	emit(e, effect, LM_EMIT_EXPLAINED);
+	for (struct lm_diagnosis *g = lm_diag_table_first_fired(e->table); g; g = g->fired_next)
+		if (g != effect && g->root_rule && strcmp(g->root_incident, old) == 0) {
+			attach(g, cause);
+			emit(e, g, LM_EMIT_EXPLAINED);
+		}
+}
+
 /* d, a cause, fires: effects that fired before it within the window and
  * still fire are taken in, and handed out again with their root cause. */
 static void claim_effects(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now)
@@ -174,9 +202,7 @@ static void claim_effects(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t
 			continue;
 		for (unsigned j = 0; j < x->n_rules; j++)
 			if (f->rule->index == x->index[j] && explains(d, f, now)) {
-				attach(f, d);
-				e->stats.explained++;
-				emit(e, f, LM_EMIT_EXPLAINED);
+				take_in(e, f, d);
 				break;
 			}
 	}
@@ -195,6 +221,7 @@ static void fire(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now, dou
 	d->fired_at = now;
 	d->next_repeat = now + w->repeat;
 	d->false_since = 0;
+	d->fresh = false; /* its run goes on: a match after firing counts, not restarts */
 	d->root_rule = NULL;
 	lm_diagnosis_fire(d);
 	find_cause(e, d, now);
@@ -294,17 +321,20 @@ static void advance(struct lm_engine *e, lm_time_t t)
 	while ((d = lm_timers_pop(&e->timers, t, &at)) != NULL) {
 		if (at > e->now)
 			e->now = at;
-		evaluate(e, d, e->now);
+		evaluate(e, d, at); /* a deadline queued by a late event is still its own time */
 	}
 	e->now = t;
 }
 
 /* An after-rule's match counts only when the rule it follows matched the same
  * key within the window before it. */
-static bool after_gate(struct lm_engine *e, const struct lm_rule *r, lm_time_t t)
+static bool after_gate(struct lm_engine *e, const struct lm_rule *r, const struct lm_event *ev,
+		       lm_time_t t)
 {
 	const struct lm_rule *first = &e->rs->rules[r->when.after_index];
-	const struct lm_diagnosis *d = lm_diag_table_find(e->table, first, &e->key);
+	struct lm_fields *key = &e->gate_key;
+	build_key(key, &first->when, &e->merged, ev); /* that rule's own key of this match */
+	const struct lm_diagnosis *d = lm_diag_table_find(e->table, first, key);
 	return d && d->last_seen <= t && t - d->last_seen <= r->when.within;
 }
 
@@ -313,7 +343,7 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 {
 	lm_time_t t = ev->time;
 	build_key(&e->key, &r->when, &e->merged, ev);
-	if (hit && r->when.kind == LM_WHEN_AFTER && !after_gate(e, r, t)) {
+	if (hit && r->when.kind == LM_WHEN_AFTER && !after_gate(e, r, ev, t)) {
 		hit = false;
 		if (!selected)
 			return;
@@ -328,6 +358,10 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 	if (selected)
 		trig->on_select(d, t);
 	if (hit) {
+		/* The sign of life an absence waited for ends it; the match starts a
+		 * new run. */
+		if (r->when.kind == LM_WHEN_ABSENT && d->status == LM_STATUS_FIRING)
+			resolve(e, d, t > d->evaluated_at ? t : d->evaluated_at);
 		if (d->fresh || (d->status == LM_STATUS_PENDING && t - d->last_seen > r->when.within)) {
 			lm_diagnosis_restart(d, t);
 			d->fresh = false;
@@ -345,14 +379,6 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 	evaluate(e, d, t);
 }
 
-/* Adds a match's captures over the fields gathered so far. */
-static void add_captures(struct lm_fields *into, const struct lm_fields *captures)
-{
-	for (unsigned c = 0; c < captures->count; c++) {
-		struct lm_str k = lm_fields_key(captures, c), v = lm_fields_val(captures, c);
-		lm_fields_set(into, k.p, k.n, v.p, v.n);
-	}
-}
 
 /* One rule on one event: its match, and for a ratio rule its selector. */
 static bool run_rule(struct lm_engine *e, const struct lm_rule *r, const struct lm_event *ev)
@@ -394,6 +420,7 @@ void lm_engine_event(struct lm_engine *e, const struct lm_event *ev)
 	advance(e, ev->time);
 	if (e->matches)
 		lm_fields_copy(&e->merged, ev->fields);
+	lm_matcher_prepare(e->matcher, ev); /* which patterns can match: one scan */
 	for (unsigned i = 0; i < e->rs->n; i++) {
 		const struct lm_rule *r = &e->rs->rules[i];
 		if (!run_rule(e, r, ev))

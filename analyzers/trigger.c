@@ -26,7 +26,6 @@ struct count_state {
 
 static void count_init(struct lm_diagnosis *d)
 {
-	(void)d;
 	d->trigger = lm_xcalloc(1, sizeof(struct count_state));
 }
 
@@ -76,6 +75,10 @@ static void count_on_match(struct lm_diagnosis *d, lm_time_t t, const struct lm_
 	st->next = (st->next + 1) % st->cap;
 	if (st->n < st->cap)
 		st->n++;
+	/* Matches older than the window can never count again: let them go. */
+	lm_time_t window = d->rule->when.within;
+	while (window > 0 && st->n > 1 && t - count_at(st, 0) > window)
+		st->n--;
 }
 
 /* The oldest of the last N matches, once there are N. */
@@ -88,19 +91,28 @@ static bool count_oldest(const struct lm_diagnosis *d, lm_time_t *oldest)
 	return true;
 }
 
+/* How long N matches hold: the window; an `after` rule's match, like a
+ * `count: 1` one, holds only at its instant (its window is the gate's). */
+static lm_time_t count_window(const struct lm_diagnosis *d)
+{
+	return d->rule->when.kind == LM_WHEN_AFTER ? 0 : d->rule->when.within;
+}
+
 static bool count_holds(struct lm_diagnosis *d, lm_time_t now, double *value)
 {
 	lm_time_t oldest;
 	(void)value;
-	return count_oldest(d, &oldest) && now - oldest <= d->rule->when.within;
+	/* Matches from before the current run (one resolved since) never count. */
+	return count_oldest(d, &oldest) && oldest >= d->first_seen &&
+	       now - oldest <= count_window(d);
 }
 
 static lm_time_t count_next_change(const struct lm_diagnosis *d, lm_time_t now)
 {
 	lm_time_t oldest;
-	if (!count_oldest(d, &oldest) || now - oldest > d->rule->when.within)
+	if (!count_oldest(d, &oldest) || oldest < d->first_seen || now - oldest > count_window(d))
 		return 0;
-	return oldest + d->rule->when.within + 1; /* the first instant it no longer holds */
+	return oldest + count_window(d) + 1; /* the first instant it no longer holds */
 }
 
 static void no_select(struct lm_diagnosis *d, lm_time_t t)
@@ -281,18 +293,13 @@ static void quantile_clear(void *arg, unsigned k)
 	lm_sketch_reset(&st->sk[k]);
 }
 
-/* The number in the threshold's base unit, or false if it is not one. */
+/* The number in the threshold's unit as written, or false if it is not one. */
 static bool measure(const struct lm_when *w, struct lm_str text, double *v)
 {
 	struct lm_quantity q;
-	if (!lm_quantity_parse(text.p, text.n, &q))
+	if (!lm_quantity_parse(text.p, text.n, &q) || !lm_quantity_comparable(&q, &w->above))
 		return false;
-	if (q.kind == LM_UNIT_NONE)
-		*v = q.value * w->above.scale; /* a bare number is in the threshold's unit */
-	else if (q.kind == w->above.kind || w->above.kind == LM_UNIT_NONE)
-		*v = w->above.kind == LM_UNIT_NONE ? q.value / q.scale : q.value;
-	else
-		return false;
+	*v = lm_quantity_in(&q, &w->above);
 	return true;
 }
 
@@ -321,7 +328,7 @@ static bool quantile_holds(struct lm_diagnosis *d, lm_time_t now, double *value)
 	if (all.count == 0)
 		return false;
 	*value = lm_sketch_quantile(&all, w->q);
-	return all.count >= w->min && *value > w->above.value;
+	return all.count >= w->min && *value > w->above.value / w->above.scale;
 }
 
 static bool quantile_used(const void *arg, unsigned k)

@@ -84,3 +84,14 @@ void lm_sanitize_utf8(struct lm_buf *out, const char *s, size_t n)
 		i += len;
 	}
 }
+
+size_t lm_utf8_cut(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	size_t cut = max;
+	/* Back off continuation bytes (10xxxxxx), at most 3 of them. */
+	while (cut > 0 && cut > max - 3 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;
+	return cut;
+}

@@ -17,6 +17,9 @@
 #include "core/buf.h"
 
 void lm_sanitize_terminal(struct lm_buf *out, const char *s, size_t n);
+/* Where to cut s (n bytes) to at most max bytes without splitting a UTF-8
+ * character. */
+size_t lm_utf8_cut(const char *s, size_t n, size_t max);
 void lm_sanitize_utf8(struct lm_buf *out, const char *s, size_t n);
 
 #endif

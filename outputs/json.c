@@ -122,7 +122,9 @@ static void flush_line(struct json_out *j)
 	yajl_gen_reset(j->g, NULL);
 }
 
-/* {"status":{"502":12,"503":4}} for a rule with split: status, else null. */
+/* {"field":"status","counts":{"502":12,"503":4},"other":0} for a rule with
+ * split: status, else null.  "other" counts the values past the first eight;
+ * it stands outside "counts", where a log's own value "other" may be. */
 static void split_object(struct json_out *j, const struct lm_diagnosis *d)
 {
 	if (!d->rule->split) {
@@ -130,17 +132,16 @@ static void split_object(struct json_out *j, const struct lm_diagnosis *d)
 		return;
 	}
 	yajl_gen_map_open(j->g);
-	cstr(j, d->rule->split);
+	kv(j, "field", d->rule->split);
+	key(j, "counts");
 	yajl_gen_map_open(j->g);
 	for (unsigned i = 0; i < d->n_split; i++) {
 		cstr(j, d->split[i].value);
 		yajl_gen_integer(j->g, (long long)d->split[i].count);
 	}
-	if (d->split_other) {
-		key(j, "other");
-		yajl_gen_integer(j->g, (long long)d->split_other);
-	}
 	yajl_gen_map_close(j->g);
+	key(j, "other");
+	yajl_gen_integer(j->g, (long long)d->split_other);
 	yajl_gen_map_close(j->g);
 }
 

@@ -20,9 +20,10 @@ static bool cause_listed(const struct lm_engine *e, const struct lm_diagnosis *d
 static void fired_line(FILE *out, const struct lm_diagnosis *d, struct lm_buf *b,
 		       const char *indent)
 {
+	/* As last handed out: a resolved diagnosis may have begun a new run since. */
 	char a[40], z[40];
-	lm_time_format(d->first_seen, a, sizeof(a));
-	lm_time_format(d->last_seen, z, sizeof(z));
+	lm_time_format(d->shown_first, a, sizeof(a));
+	lm_time_format(d->shown_last, z, sizeof(z));
 	lm_buf_reset(b);
 	for (unsigned i = 0; i < d->key_fields.count; i++) {
 		struct lm_str k = lm_fields_key(&d->key_fields, i);
@@ -35,7 +36,7 @@ static void fired_line(FILE *out, const struct lm_diagnosis *d, struct lm_buf *b
 	}
 	fprintf(out, "  %s%-8s  %-28s %-30s %6llu  %s .. %s%s\n", indent,
 		lm_severity_name(d->rule->severity), d->rule->id, b->len ? b->data : "-",
-		(unsigned long long)d->count, a, z,
+		(unsigned long long)d->emitted_count, a, z,
 		d->status == LM_STATUS_FIRING ? "" : ", resolved");
 }
 

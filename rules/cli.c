@@ -175,6 +175,7 @@ static bool example_hits(struct tester *t, const struct lm_rule *r, const char *
 	t->dec.ref = 1; /* year-less timestamps: any year will do */
 	if (!lm_decode_line(&t->dec, line, strlen(line), &ev) && !lm_decode_flush(&t->dec, &ev))
 		return false;
+	lm_matcher_prepare(t->m, &ev);
 	return lm_matcher_match(t->m, r, &ev, &t->captures);
 }
 

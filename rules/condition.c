@@ -92,32 +92,41 @@ bool lm_condition_parse(const char *text, struct lm_condition *c)
 	return false;
 }
 
+double lm_quantity_in(const struct lm_quantity *q, const struct lm_quantity *unit)
+{
+	if (q->kind == LM_UNIT_NONE)
+		return q->value;
+	if (unit->kind == LM_UNIT_NONE)
+		return q->value / q->scale; /* no unit asked: as written */
+	return q->kind == unit->kind ? q->value / unit->scale : 0;
+}
+
+bool lm_quantity_comparable(const struct lm_quantity *q, const struct lm_quantity *unit)
+{
+	return q->kind == LM_UNIT_NONE || unit->kind == LM_UNIT_NONE || q->kind == unit->kind;
+}
+
 bool lm_condition_holds(const struct lm_condition *c, const char *value, size_t n)
 {
 	struct lm_quantity q;
-	if (!lm_quantity_parse(value, n, &q))
-		return false;
 	const struct lm_quantity *t = &c->threshold;
-	double v = q.value;
-	if (q.kind == LM_UNIT_NONE)
-		v = q.value * t->scale; /* a bare number is in the threshold's unit */
-	else if (t->kind == LM_UNIT_NONE)
-		v = q.value / q.scale;  /* a bare threshold is in the value's unit */
-	else if (q.kind != t->kind)
+	if (!lm_quantity_parse(value, n, &q) || !lm_quantity_comparable(&q, t))
 		return false;
+	/* Both in the threshold's unit as written. */
+	double v = lm_quantity_in(&q, t), limit = t->value / t->scale;
 	switch (c->cmp) {
 	case LM_CMP_GT:
-		return v > t->value;
+		return v > limit;
 	case LM_CMP_GE:
-		return v >= t->value;
+		return v >= limit;
 	case LM_CMP_LT:
-		return v < t->value;
+		return v < limit;
 	case LM_CMP_LE:
-		return v <= t->value;
+		return v <= limit;
 	case LM_CMP_EQ:
-		return v == t->value;
+		return v == limit;
 	case LM_CMP_NE:
-		return v != t->value;
+		return v != limit;
 	}
 	return false;
 }

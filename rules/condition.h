@@ -41,6 +41,12 @@ struct lm_condition {
 /* Reads a number with an optional unit, the whole of s (spaces around are
  * allowed).  Returns false when s is not one. */
 bool lm_quantity_parse(const char *s, size_t n, struct lm_quantity *q);
+/* Whether q and unit can be compared: one bare, or both of one kind. */
+bool lm_quantity_comparable(const struct lm_quantity *q, const struct lm_quantity *unit);
+/* q expressed in unit's unit (2s in ms is 2000): a bare q is taken as
+ * already in it, and with a bare unit q is taken as written; units of
+ * another kind give 0. */
+double lm_quantity_in(const struct lm_quantity *q, const struct lm_quantity *unit);
 /* Parses "OP QUANTITY"; false when text is not a condition. */
 bool lm_condition_parse(const char *text, struct lm_condition *c);
 /* Whether value (a field's text) satisfies c. */

@@ -399,7 +399,9 @@ static void visit_when(struct loader *ld, void *target, const char *key, yaml_no
 	} else if (strcmp(key, "resolve_after") == 0) {
 		get_duration(ld, v, "when.resolve_after", &w->resolve_after);
 	} else if (strcmp(key, "repeat_interval") == 0) {
-		get_duration(ld, v, "when.repeat_interval", &w->repeat);
+		if (get_duration(ld, v, "when.repeat_interval", &w->repeat) &&
+		    w->repeat < LM_NS_PER_SEC)
+			problem(ld, v, "when.repeat_interval must be at least 1s");
 	} else {
 		w->by = get_strings(ld, v, "when.by", &w->n_by);
 	}
@@ -474,10 +476,17 @@ static void visit_aggregate(struct loader *ld, void *target, const char *key, ya
 {
 	struct lm_aggregate *a = target;
 	(void)k;
-	if (strcmp(key, "sql") == 0)
+	if (strcmp(key, "sql") == 0) {
 		a->sql = get_string(ld, v, "aggregate.sql");
-	else
+	} else if (strcmp(key, "unit") == 0) {
+		/* "ms" is read as one of that unit */
+		char one[32];
+		snprintf(one, sizeof(one), "1%s", want_type(ld, v, YAML_SCALAR_NODE, "aggregate.unit") ? scalar(v) : "");
+		if (!lm_quantity_parse(one, strlen(one), &a->unit) || a->unit.kind == LM_UNIT_NONE)
+			problem(ld, v, "aggregate.unit must be a unit such as ms, s or MiB");
+	} else {
 		a->value = get_string(ld, v, "aggregate.value");
+	}
 }
 
 static void visit_rule(struct loader *ld, void *target, const char *key, yaml_node_t *v,
@@ -534,7 +543,7 @@ static void visit_rule(struct loader *ld, void *target, const char *key, yaml_no
 	} else if (strcmp(key, "runbook") == 0) {
 		r->runbook = get_string(ld, v, "runbook");
 	} else if (strcmp(key, "aggregate") == 0) {
-		static const char *const aggregate_keys[] = { "sql", "value", NULL };
+		static const char *const aggregate_keys[] = { "sql", "value", "unit", NULL };
 		if (want_type(ld, v, YAML_MAPPING_NODE, "aggregate"))
 			walk_mapping(ld, v, "aggregate", aggregate_keys, visit_aggregate, &r->aggregate);
 		if (!r->aggregate.sql)
@@ -828,6 +837,43 @@ static int link_explains(struct lm_ruleset *rs, struct lm_rule *cause)
 	return problems;
 }
 
+/* Whether the rule at index from explains, directly or through others, the
+ * rule at index target. */
+static bool leads_to(const struct lm_ruleset *rs, unsigned from, unsigned target,
+		     unsigned char *seen)
+{
+	if (from == target)
+		return true;
+	if (seen[from])
+		return false;
+	seen[from] = 1;
+	const struct lm_explains *x = &rs->rules[from].explains;
+	for (unsigned j = 0; j < x->n_rules; j++)
+		if (leads_to(rs, x->index[j], target, seen))
+			return true;
+	return false;
+}
+
+/* A cause must not end up explaining itself. */
+static int check_cycles(const struct lm_ruleset *rs)
+{
+	int problems = 0;
+	unsigned char *seen = lm_xcalloc(rs->n ? rs->n : 1, 1);
+	for (unsigned i = 0; i < rs->n; i++) {
+		const struct lm_rule *r = &rs->rules[i];
+		for (unsigned j = 0; j < r->explains.n_rules; j++) {
+			memset(seen, 0, rs->n);
+			if (!leads_to(rs, r->explains.index[j], i, seen))
+				continue;
+			lm_log_error("%s:%u:%u: rule %s: explains %s, which leads back to %s",
+				     r->file, r->line, r->column, r->id, r->explains.rules[j], r->id);
+			problems++;
+		}
+	}
+	free(seen);
+	return problems;
+}
+
 int lm_rules_link(struct lm_ruleset *rs)
 {
 	int problems = 0;
@@ -838,7 +884,7 @@ int lm_rules_link(struct lm_ruleset *rs)
 		if (r->explains.n_rules)
 			problems += link_explains(rs, r);
 	}
-	return problems;
+	return problems ? problems : check_cycles(rs);
 }
 
 int lm_rules_load_all(struct lm_ruleset *rs, const char *const *paths, unsigned n_paths)

@@ -1,5 +1,10 @@
 /*
  * matcher: PCRE2 compilation and matching.  See matcher.h.
+ *
+ * Every pattern on the rule text has a prefilter gate (rules/prefilter.h);
+ * lm_matcher_prepare scans an event's text once, and a gated pattern whose
+ * required literals did not occur is not run.  Patterns on a field (their
+ * own, or the rule's match.field) are always run.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rules/matcher.h"
@@ -9,6 +14,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "rules/prefilter.h"
 
 /* Bounds on one match attempt (PCRE2's defaults are 10 million and
  * effectively unbounded depth); a healthy log pattern needs far less. */
@@ -23,6 +29,7 @@ struct group {
 struct compiled {
 	pcre2_code *code;
 	const char *field; /* the pattern's own subject field, or NULL */
+	int gate;          /* its prefilter gate, or LM_PREFILTER_ALWAYS */
 	struct group *groups;
 	unsigned n_groups;
 };
@@ -43,6 +50,9 @@ struct lm_matcher {
 	unsigned n_rules;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
+	struct lm_prefilter *pf;
+	const char *scanned;   /* the text the prefilter last scanned, */
+	size_t scanned_len;    /* recognised by address and length */
 };
 
 static void read_groups(struct compiled *c)
@@ -80,15 +90,19 @@ static bool compile(const struct lm_rule *r, const struct lm_pattern *p, struct 
 	return true;
 }
 
-/* Compiles a list of patterns; false if any is bad (each is reported). */
-static bool compile_set(const struct lm_rule *r, const struct lm_pattern *src, unsigned n,
-			struct pattern_set *set, uint32_t *max_pairs)
+/* Compiles a list of patterns and gates those on the rule text; false if
+ * any is bad (each is reported). */
+static bool compile_set(struct lm_matcher *m, const struct lm_rule *r,
+			const struct lm_pattern *src, unsigned n, struct pattern_set *set,
+			uint32_t *max_pairs)
 {
 	bool ok = true;
 	set->pat = lm_xcalloc(n ? n : 1, sizeof(*set->pat));
 	for (unsigned j = 0; j < n; j++) {
 		set->n_pat = j + 1;
 		set->pat[j].field = src[j].field;
+		set->pat[j].gate = src[j].field || r->field ? LM_PREFILTER_ALWAYS
+							    : lm_prefilter_add(m->pf, src[j].source);
 		if (!compile(r, &src[j], &set->pat[j])) {
 			ok = false;
 			continue;
@@ -117,18 +131,20 @@ struct lm_matcher *lm_matcher_new(const struct lm_ruleset *rs)
 	struct lm_matcher *m = lm_xcalloc(1, sizeof(*m));
 	m->rules = lm_xcalloc(rs->n ? rs->n : 1, sizeof(*m->rules));
 	m->n_rules = rs->n;
+	m->pf = lm_prefilter_new();
 	bool ok = true;
 	uint32_t max_pairs = 1;
 	for (unsigned i = 0; i < rs->n; i++) {
 		const struct lm_rule *r = &rs->rules[i];
 		struct rule_state *st = &m->rules[i];
-		ok &= compile_set(r, r->patterns, r->n_patterns, &st->match, &max_pairs);
-		ok &= compile_set(r, r->when.of, r->when.n_of, &st->select, &max_pairs);
+		ok &= compile_set(m, r, r->patterns, r->n_patterns, &st->match, &max_pairs);
+		ok &= compile_set(m, r, r->when.of, r->when.n_of, &st->select, &max_pairs);
 	}
 	if (!ok) {
 		lm_matcher_free(m);
 		return NULL;
 	}
+	lm_prefilter_build(m->pf);
 	m->md = pcre2_match_data_create(max_pairs, NULL);
 	m->mctx = pcre2_match_context_create(NULL);
 	pcre2_set_match_limit(m->mctx, LM_MATCH_LIMIT);
@@ -147,6 +163,7 @@ void lm_matcher_free(struct lm_matcher *m)
 	free(m->rules);
 	pcre2_match_data_free(m->md);
 	pcre2_match_context_free(m->mctx);
+	lm_prefilter_free(m->pf);
 	free(m);
 }
 
@@ -191,6 +208,24 @@ static bool subject_of(const struct lm_rule *rule, const struct compiled *c,
 	return !field || lm_fields_get(ev->fields, field, strlen(field), s);
 }
 
+void lm_matcher_prepare(struct lm_matcher *m, const struct lm_event *ev)
+{
+	m->scanned = ev->text;
+	m->scanned_len = ev->text_len;
+	lm_prefilter_scan(m->pf, ev->text, ev->text_len);
+}
+
+/* Whether c may match ev: its gate is open on ev's text (scanned now if it
+ * is not the text last prepared). */
+static bool candidate(struct lm_matcher *m, const struct compiled *c, const struct lm_event *ev)
+{
+	if (c->gate == LM_PREFILTER_ALWAYS)
+		return true;
+	if (ev->text != m->scanned || ev->text_len != m->scanned_len)
+		lm_matcher_prepare(m, ev);
+	return lm_prefilter_candidate(m->pf, c->gate);
+}
+
 /* The first pattern of set that matches and passes match.where (if asked). */
 static bool match_set(struct lm_matcher *m, struct rule_state *st, const struct pattern_set *set,
 		      const struct lm_rule *rule, const struct lm_event *ev,
@@ -199,7 +234,7 @@ static bool match_set(struct lm_matcher *m, struct rule_state *st, const struct 
 	for (unsigned j = 0; j < set->n_pat; j++) {
 		const struct compiled *c = &set->pat[j];
 		struct lm_str subject;
-		if (!subject_of(rule, c, ev, &subject))
+		if (!candidate(m, c, ev) || !subject_of(rule, c, ev, &subject))
 			continue;
 		int rc = pcre2_match(c->code, (PCRE2_SPTR)subject.p, subject.n, 0, 0, m->md, m->mctx);
 		if (rc >= 0) {

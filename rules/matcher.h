@@ -7,6 +7,12 @@
  * capture fields.  Match and depth limits bound hostile patterns: a line on
  * which a pattern gives up counts as an error for that rule, and the other
  * rules still see the line.
+ *
+ * Patterns are gated by their required literals (rules/prefilter.h): one
+ * scan of an event's text (lm_matcher_prepare) tells which patterns can
+ * match it, and the others are not run, so the cost of a line that matches
+ * nothing does not grow with the number of rules.  A pattern that is not
+ * run on a line cannot match it, nor hit a limit (count an error) there.
  */
 #ifndef LM_MATCHER_H
 #define LM_MATCHER_H
@@ -23,6 +29,13 @@ struct lm_matcher;
  * FILE:LINE:COLUMN with PCRE2's message and offset; returns NULL if any. */
 struct lm_matcher *lm_matcher_new(const struct lm_ruleset *rs);
 void lm_matcher_free(struct lm_matcher *m);
+
+/* Scans ev's text for the literals that gate the patterns; call once per
+ * event, before matching it against the rules.  Allocates nothing.  An event
+ * whose text is not the one last prepared (by address and length) is
+ * prepared when matched, but a caller that reuses a buffer for the next
+ * event's text must prepare each event. */
+void lm_matcher_prepare(struct lm_matcher *m, const struct lm_event *ev);
 
 /* Whether rule hits ev: one of its patterns matches and every condition of
  * match.where holds on the captures (or else the event's fields).  The named

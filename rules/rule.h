@@ -91,6 +91,7 @@ struct lm_explains {
 struct lm_aggregate {
 	char *sql;   /* NULL: the rule does not aggregate */
 	char *value;
+	struct lm_quantity unit; /* values are summed in this unit (none: as written) */
 };
 
 struct lm_remedy {

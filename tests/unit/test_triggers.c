@@ -1376,9 +1376,121 @@ static void test_determinism(void **state)
 	fx_free(b);
 }
 
+/* An absence that fires twice: the second incident starts from the sign of
+ * life that ended the first, not from the first run's matches. */
+static void test_absent_second_incident_fresh(void **state)
+{
+	(void)state;
+	struct fixture *f = fx_new(absent_yaml);
+	heartbeat(f, "api", T0);
+	tick(f, T0 + S(61));                 /* first absence */
+	heartbeat(f, "api", T0 + S(120));    /* ends it */
+	tick(f, T0 + S(181));                /* second absence */
+	finish(f);
+	assert_int_equal(count_recs(f, "a.hb", LM_EMIT_FIRING), 2);
+	const struct rec *second = nth(f, "a.hb", LM_EMIT_FIRING, 1);
+	assert_time(second->first_seen, T0 + S(120));
+	assert_int_equal(second->count, 1);
+	const struct rec *resolved = nth(f, "a.hb", LM_EMIT_RESOLVED, 0);
+	assert_time(resolved->resolved_at, T0 + S(120));
+	assert_string_equal(resolved->incident, nth(f, "a.hb", LM_EMIT_FIRING, 0)->incident);
+	fx_free(f);
+}
+
+static const char chain_yaml[] =
+	"- id: c.dns\n"
+	"  title: dns\n"
+	"  severity: error\n"
+	"  layer: network\n"
+	"  match: {regex: 'dns down'}\n"
+	"  explains: [c.db]\n"
+	"- id: c.db\n"
+	"  title: db\n"
+	"  severity: critical\n"
+	"  layer: database\n"
+	"  match: {regex: 'db down'}\n"
+	"  explains: [c.web]\n"
+	"- id: c.web\n"
+	"  title: web\n"
+	"  severity: critical\n"
+	"  layer: backend\n"
+	"  match: {regex: 'web down'}\n";
+
+/* web fires, then db (which takes web in), then dns (which takes db in):
+ * web follows db to the root, dns, instead of keeping db's old incident. */
+static void test_explains_chain(void **state)
+{
+	(void)state;
+	struct fixture *f = fx_new(chain_yaml);
+	feed(f, T0, "web down", NULL, NULL);
+	feed(f, T0 + S(10), "db down", NULL, NULL);
+	feed(f, T0 + S(20), "dns down", NULL, NULL);
+	const struct rec *dns = nth(f, "c.dns", LM_EMIT_FIRING, 0);
+	assert_non_null(dns);
+	unsigned web_explained = count_recs(f, "c.web", LM_EMIT_EXPLAINED);
+	assert_int_equal(web_explained, 2); /* by db, then with db by dns */
+	assert_string_equal(nth(f, "c.web", LM_EMIT_EXPLAINED, 1)->incident, dns->incident);
+	assert_string_equal(nth(f, "c.db", LM_EMIT_EXPLAINED, 0)->incident, dns->incident);
+	fx_free(f);
+}
+
+/* A cycle of explains is refused when the rules are linked. */
+static void test_explains_cycle_refused(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"- id: y.a\n  title: a\n  severity: info\n  layer: backend\n"
+		"  match: {regex: a}\n  explains: [y.b]\n"
+		"- id: y.b\n  title: b\n  severity: info\n  layer: backend\n"
+		"  match: {regex: b}\n  explains: [y.a]\n";
+	struct lm_ruleset rs;
+	lm_ruleset_init(&rs);
+	assert_int_equal(lm_rules_load_string(&rs, "cycle.yml", yaml, strlen(yaml)), 0);
+	assert_true(lm_rules_link(&rs) > 0);
+	lm_ruleset_fini(&rs);
+}
+
+/* A run after a resolution never counts matches of the run before it. */
+static void test_count_new_run_forgets_old_matches(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"- id: t.three\n  title: three\n  severity: error\n  layer: backend\n"
+		"  match: {regex: 'fail (?<client>\\S+)'}\n"
+		"  when: {count: 3, within: 10m, resolve_after: 1m, by: [client]}\n";
+	struct fixture *f = fx_new(yaml);
+	for (int i = 0; i < 3; i++)
+		feed(f, T0 + S(i), "fail A", NULL, NULL);
+	assert_int_equal(count_recs(f, "t.three", LM_EMIT_FIRING), 1);
+	tick(f, T0 + S(10 * 60 + 70)); /* window over, then resolve_after */
+	assert_int_equal(count_recs(f, "t.three", LM_EMIT_RESOLVED), 1);
+	feed(f, T0 + S(10 * 60 + 80), "fail A", NULL, NULL);
+	finish(f);
+	assert_int_equal(count_recs(f, "t.three", LM_EMIT_FIRING), 1);
+	fx_free(f);
+}
+
+/* repeat_interval below a second is refused: it could write without end. */
+static void test_repeat_interval_floor(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"- id: t.r\n  title: r\n  severity: error\n  layer: backend\n"
+		"  match: {regex: x}\n  when: {repeat_interval: 1ms}\n";
+	struct lm_ruleset rs;
+	lm_ruleset_init(&rs);
+	assert_true(lm_rules_load_string(&rs, "rep.yml", yaml, strlen(yaml)) > 0);
+	lm_ruleset_fini(&rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_absent_second_incident_fresh),
+		cmocka_unit_test(test_explains_chain),
+		cmocka_unit_test(test_explains_cycle_refused),
+		cmocka_unit_test(test_count_new_run_forgets_old_matches),
+		cmocka_unit_test(test_repeat_interval_floor),
 		cmocka_unit_test(test_timers_order),
 		cmocka_unit_test(test_timers_move),
 		cmocka_unit_test(test_timers_remove),
