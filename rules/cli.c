@@ -35,6 +35,62 @@ static void show_list(const char *name, char *const *items, unsigned n)
 		printf("  - %s\n", items[i]);
 }
 
+static void show_duration(const char *label, lm_time_t d)
+{
+	char buf[32];
+	lm_duration_format(d, buf, sizeof(buf));
+	printf("%s %s", label, buf);
+}
+
+static void show_patterns(const char *label, const struct lm_pattern *p, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (p[i].field)
+			printf("  %s (on field %s): %s\n", label, p[i].field, p[i].source);
+		else
+			printf("  %s: %s\n", label, p[i].source);
+}
+
+/* when, in the words of the rule file. */
+static void show_when(const struct lm_when *w)
+{
+	printf("when:       ");
+	switch (w->kind) {
+	case LM_WHEN_COUNT:
+		printf("count %u", w->count);
+		break;
+	case LM_WHEN_RATIO:
+		printf("ratio above %g%% of the selected, at least %u", w->share * 100, w->min);
+		break;
+	case LM_WHEN_QUANTILE:
+		printf("quantile p%g of %s above", w->q * 100, w->field);
+		if (w->above.kind == LM_UNIT_TIME)
+			show_duration("", (lm_time_t)(w->above.value * LM_NS_PER_SEC));
+		else
+			printf(" %g%s", w->above.value, w->above.kind == LM_UNIT_PERCENT ? "%"
+							: w->above.kind == LM_UNIT_SIZE ? " bytes" : "");
+		printf(", at least %u values", w->min);
+		break;
+	case LM_WHEN_ABSENT:
+		show_duration("absent for", w->hold);
+		break;
+	case LM_WHEN_AFTER:
+		printf("after %s", w->after);
+		break;
+	}
+	if (w->within)
+		show_duration(" within", w->within);
+	if (w->hold && w->kind != LM_WHEN_ABSENT)
+		show_duration(" for", w->hold);
+	for (unsigned i = 0; i < w->n_by; i++)
+		printf("%s%s", i ? ", " : " by ", w->by[i]);
+	show_duration(", resolve after", w->resolve_after);
+	show_duration(", repeat every", w->repeat);
+	putchar('\n');
+	if (w->n_of)
+		show_patterns("of", w->of, w->n_of);
+}
+
 static int show(const struct lm_ruleset *rs, const char *id)
 {
 	const struct lm_rule *r = lm_ruleset_find(rs, id);
@@ -50,19 +106,24 @@ static int show(const struct lm_ruleset *rs, const char *id)
 	printf("match%s:\n", r->field ? " (field)" : "");
 	if (r->field)
 		printf("  field: %s\n", r->field);
-	for (unsigned i = 0; i < r->n_patterns; i++)
-		printf("  regex: %s\n", r->patterns[i].source);
+	show_patterns("regex", r->patterns, r->n_patterns);
 	for (unsigned i = 0; i < r->n_where; i++)
 		printf("  where: %s %s\n", r->where[i].field, r->where[i].text);
-	printf("when:       count %u", r->when.count);
-	if (r->when.within) {
-		char d[32];
-		lm_duration_format(r->when.within, d, sizeof(d));
-		printf(" within %s", d);
+	show_when(&r->when);
+	if (r->explains.n_rules) {
+		printf("explains:  ");
+		for (unsigned i = 0; i < r->explains.n_rules; i++)
+			printf(" %s", r->explains.rules[i]);
+		show_duration(" within", r->explains.within);
+		for (unsigned i = 0; i < r->explains.n_on; i++)
+			printf("%s%s", i ? ", " : " on ", r->explains.on[i]);
+		putchar('\n');
 	}
-	for (unsigned i = 0; i < r->when.n_by; i++)
-		printf("%s%s", i ? ", " : " by ", r->when.by[i]);
-	putchar('\n');
+	if (r->aggregate.sql)
+		printf("aggregate:  statements in %s, summing %s\n", r->aggregate.sql,
+		       r->aggregate.value ? r->aggregate.value : "matches");
+	if (r->split)
+		printf("split:      by %s\n", r->split);
 	show_list("causes", r->causes, r->n_causes);
 	if (r->n_remediation)
 		puts("remediation:");
