@@ -255,7 +255,7 @@ static lm_time_t hold_for(const struct lm_when *w)
 }
 
 /* The earliest deadline after now that can change d, or 0. */
-static lm_time_t next_deadline(const struct lm_diagnosis *d, lm_time_t now, bool holds)
+static lm_time_t next_deadline(struct lm_diagnosis *d, lm_time_t now, bool holds)
 {
 	const struct lm_when *w = &d->rule->when;
 	lm_time_t c[4] = { lm_trigger_for(w)->next_change(d, now), 0, 0, 0 };

@@ -29,7 +29,7 @@ struct lm_engine_stats {
 	uint64_t resolved;                   /* diagnoses resolved */
 	uint64_t explained;                  /* diagnoses attached to a root cause */
 	uint64_t aggregates_dropped;         /* matches of fingerprints beyond the bound */
-	uint64_t late;                       /* events too late to count in windows */
+	uint64_t late;                       /* events more than 5 s behind the clock */
 	bool any_fired;
 	enum lm_severity worst;              /* highest severity fired */
 };

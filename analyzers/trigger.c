@@ -107,7 +107,7 @@ static bool count_holds(struct lm_diagnosis *d, lm_time_t now, double *value)
 	       now - oldest <= count_window(d);
 }
 
-static lm_time_t count_next_change(const struct lm_diagnosis *d, lm_time_t now)
+static lm_time_t count_next_change(struct lm_diagnosis *d, lm_time_t now)
 {
 	lm_time_t oldest;
 	if (!count_oldest(d, &oldest) || oldest < d->first_seen || now - oldest > count_window(d))
@@ -254,11 +254,11 @@ static bool ratio_used(const void *arg, unsigned k)
 	return st->num[k] || st->den[k];
 }
 
-static lm_time_t ratio_next_change(const struct lm_diagnosis *d, lm_time_t now)
+static lm_time_t ratio_next_change(struct lm_diagnosis *d, lm_time_t now)
 {
 	const struct ratio_state *st = d->trigger;
 	double v;
-	ratio_holds((struct lm_diagnosis *)d, now, &v); /* moves the ring to now */
+	ratio_holds(d, now, &v); /* moves the ring to now */
 	return ring_next_exit(&st->ring, ratio_used, st);
 }
 
@@ -337,11 +337,11 @@ static bool quantile_used(const void *arg, unsigned k)
 	return st->sk[k].count > 0;
 }
 
-static lm_time_t quantile_next_change(const struct lm_diagnosis *d, lm_time_t now)
+static lm_time_t quantile_next_change(struct lm_diagnosis *d, lm_time_t now)
 {
 	const struct quantile_state *st = d->trigger;
 	double v;
-	quantile_holds((struct lm_diagnosis *)d, now, &v); /* moves the ring to now */
+	quantile_holds(d, now, &v); /* moves the ring to now */
 	return ring_next_exit(&st->ring, quantile_used, st);
 }
 
@@ -379,7 +379,7 @@ static bool absent_holds(struct lm_diagnosis *d, lm_time_t now, double *value)
 	return now - st->last >= d->rule->when.hold;
 }
 
-static lm_time_t absent_next_change(const struct lm_diagnosis *d, lm_time_t now)
+static lm_time_t absent_next_change(struct lm_diagnosis *d, lm_time_t now)
 {
 	const struct absent_state *st = d->trigger;
 	lm_time_t due = st->last + d->rule->when.hold;

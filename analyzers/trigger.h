@@ -38,8 +38,9 @@ struct lm_trigger {
 	/* Whether the condition holds at now; *value gets the measure (share,
 	 * quantile) where there is one. */
 	bool (*holds)(struct lm_diagnosis *d, lm_time_t now, double *value);
-	/* When holds() may next change without input (a window edge), or 0. */
-	lm_time_t (*next_change)(const struct lm_diagnosis *d, lm_time_t now);
+	/* When holds() may next change without input (a window edge), or 0;
+	 * may move the trigger's windows to now, as holds() does. */
+	lm_time_t (*next_change)(struct lm_diagnosis *d, lm_time_t now);
 };
 
 const struct lm_trigger *lm_trigger_for(const struct lm_when *when);
