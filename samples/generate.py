@@ -1170,7 +1170,7 @@ def disk_filling():
 
 def pg_session_noise_cri(s, fname, start, end):
     """pg_session_noise, written into the PostgreSQL container's CRI log."""
-    tmp = Sample("tmp", s.day, "00:00", "00:01")
+    tmp = Sample("tmp", s.day, "00:00", "23:59:59")  # a scratch day: the caller's window applies
     tmp.rng = s.rng
     pg_session_noise(tmp, "pg", start, end, (6100, 6900), mean=30)
     for t, _, text in tmp.files.get("pg", []):
@@ -1399,7 +1399,7 @@ def kernel_oom(s, fname, t, node, pod, cid, pid, comm, limit_kb, rss_pages, adj)
 def pg_noise_cri(s, fname, start, end, checkpoints=True, checkpointer=27):
     """pg_session_noise in the PostgreSQL container's CRI log, with or without its timed
     checkpoints, and with the checkpointer's PID (it changes when the server restarts)."""
-    tmp = Sample("tmp", s.day, "00:00", "00:01")
+    tmp = Sample("tmp", s.day, "00:00", "23:59:59")  # a scratch day: the caller's window applies
     tmp.rng = s.rng
     pg_session_noise(tmp, "pg", start, end, (6100, 6900), mean=30)
     for t, _, text in tmp.files.get("pg", []):
@@ -2189,10 +2189,233 @@ def app_down():
     return s
 
 
+def postgres_restart_5xx():
+    s = Sample("postgres-restart-5xx", 25, "10:00:00", "10:18:00")
+    # 10:04:41 node-1 is drained for a kernel upgrade: postgresql-0 gets SIGTERM (a fast
+    # shutdown) and its ReadWriteOnce volume has to detach from node-1 and attach to node-3
+    # before the new postgresql-0 starts there: four minutes without a database.  The app
+    # answers 503 to everything that needs it; nginx passes the 503s on.
+    pg_pod = "postgresql-0"
+    pgf = s.container_file(pg_pod, "database", "postgresql")
+    pg2_id = hexid(pg_pod, "node-3")
+    pgf2 = run_file(pg_pod, "database", "postgresql", pg2_id)
+    app_pods = {"library-app-7d9f8b6c4-x2k9p": (s.start, s.end), "library-app-7d9f8b6c4-m5n8r": (s.start, s.end)}
+    watched = "library-app-7d9f8b6c4-x2k9p"
+    app = s.container_file(watched, NS, "library-app")
+    stop_at = s.at("10:04:41.377")
+    down_at = stop_at + dt.timedelta(seconds=1.206)  # "database system is shut down"
+    start_at = s.at("10:08:52.614")
+    ready_at = start_at + dt.timedelta(seconds=0.412)
+    back_at = ready_at + dt.timedelta(seconds=7.9)  # readiness probe passes, the Service has its endpoint again
+
+    def noise(f, start, end, pids, checkpointer):
+        # pg_noise_cri's scratch sample ends at 00:01 and so keeps none of its lines;
+        # this one keeps the whole day
+        tmp = Sample("tmp", s.day, "00:00", "23:59")
+        tmp.rng = s.rng
+        pg_session_noise(tmp, "pg", start, end, pids, mean=20)
+        for t, _, text in tmp.files.get("pg", []):
+            s.cri(f, t, text.replace(" [27] LOG:  checkpoint ", " [%d] LOG:  checkpoint " % checkpointer, 1),
+                  stream="stderr")
+
+    noise(pgf, s.start, stop_at, (6100, 6900), 27)
+    noise(pgf2, back_at, s.end, (61, 900), 28)
+
+    def pg(f, t, text):
+        s.cri(f, t, "%s %s" % (pg_time(t), text), stream="stderr")
+
+    # the fast shutdown: open sessions are terminated, a connection that arrives during the
+    # shutdown checkpoint is refused, then the server is gone
+    t = stop_at
+    pg(pgf, t, "[1] LOG:  received fast shutdown request")
+    pg(pgf, t + dt.timedelta(milliseconds=2), "[1] LOG:  aborting any active transactions")
+    for i, pid in enumerate((6911, 6927, 6940)):
+        pg(pgf, t + dt.timedelta(milliseconds=3 + i), "[%d] app@library FATAL:  terminating connection due to "
+           "administrator command" % pid)
+    pg(pgf, t + dt.timedelta(milliseconds=9), '[1] LOG:  background worker "logical replication launcher" (PID 33) '
+       'exited with exit code 1')
+    pg(pgf, t + dt.timedelta(milliseconds=11), "[27] LOG:  shutting down")
+    pg(pgf, t + dt.timedelta(milliseconds=12), "[27] LOG:  checkpoint starting: shutdown immediate")
+    tc = t + dt.timedelta(milliseconds=640)
+    pg(pgf, tc, "[6952] [unknown]@[unknown] LOG:  connection received: host=10.244.1.17 port=%d"
+       % s.rng.randrange(40000, 60000))
+    pg(pgf, tc + dt.timedelta(milliseconds=1), "[6952] app@library FATAL:  the database system is shutting down")
+    pg(pgf, down_at - dt.timedelta(milliseconds=14), "[27] LOG:  checkpoint complete: wrote 1843 buffers (11.2%); "
+       "0 WAL file(s) added, 0 removed, 1 recycled; write=0.954 s, sync=0.163 s, total=1.180 s; sync files=41, "
+       "longest=0.021 s, average=0.004 s; distance=14822 kB, estimate=21410 kB; lsn=2A/9C0E1F28, "
+       "redo lsn=2A/9C0E1F28")
+    pg(pgf, down_at, "[1] LOG:  database system is shut down")
+    # the new postgresql-0 on node-3
+    for dtm, text in [
+            (0.0, "[1] LOG:  starting PostgreSQL 16.2 (Debian 16.2-1.pgdg120+2) on x86_64-pc-linux-gnu, compiled by "
+                  "gcc (Debian 12.2.0-14) 12.2.0, 64-bit"),
+            (0.004, '[1] LOG:  listening on IPv4 address "0.0.0.0", port 5432'),
+            (0.004, '[1] LOG:  listening on IPv6 address "::", port 5432'),
+            (0.009, '[1] LOG:  listening on Unix socket "/var/run/postgresql/.s.PGSQL.5432"'),
+            (0.031, "[29] LOG:  database system was shut down at %s UTC" % down_at.strftime("%Y-%m-%d %H:%M:%S")),
+            (0.412, "[1] LOG:  database system is ready to accept connections")]:
+        pg(pgf2, start_at + dt.timedelta(seconds=dtm), text)
+
+    # the library app: pooled sessions die, then nothing answers on postgres-service:5432
+    def status(t, method, path, kind, pod):
+        if stop_at <= t < back_at and kind in ("api", "auth", "write", "login"):
+            return 503, 97, s.rng.uniform(0.002, 0.02)
+        return None
+
+    reqs = library_web(s, s.start, s.end, 3.0, app_pods, status=status)
+    refused = ('(psycopg2.OperationalError) connection to server at "postgres-service" (10.96.12.34), port 5432 '
+               'failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?')
+    for done, ip, method, path, code, pod, kind, secs in reqs:
+        if pod != watched or kind in ("static", "catalog"):
+            continue
+        route = path.split("?")[0]
+        if code == 503:
+            if done < stop_at + dt.timedelta(seconds=0.3):
+                err = ("(psycopg2.OperationalError) terminating connection due to administrator command\nserver closed "
+                       "the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore "
+                       "or while processing the request.")
+            elif done < down_at:
+                err = ('(psycopg2.OperationalError) connection to server at "postgres-service" (10.96.12.34), port '
+                       '5432 failed: FATAL:  the database system is shutting down')
+            else:
+                err = refused
+            s.cri(app, done - dt.timedelta(milliseconds=3), app_record(
+                "error", "library.db", "database connection failed", done, path=route, error=err), stream="stderr")
+        app_request(s, app, done, method, route, code, secs * 1000, "10.244.0.12", watched)
+    t = s.jitter(back_at, 1, 4)
+    s.cri(app, t, app_record("info", "library.db", "database connection pool healthy again", t,
+                             pool_size=10, checked_out=2))
+
+    # kubelet on node-1: the drain; on node-3: the new pod, its volume and probes
+    k1 = Kubelet(s, "node-1")
+    k1.probes(s.start, s.end, NS, watched, "library-app", period=30)
+    t = s.at("10:00:05.310")
+    while t < stop_at:
+        k1.probe_ok(t, "database", pg_pod, "postgresql", s.rng.choice(["Readiness", "Liveness"]))
+        t = t + dt.timedelta(seconds=30, milliseconds=s.rng.randrange(-3, 4))
+    k1.line(stop_at - dt.timedelta(seconds=0.41), "I", "kubelet.go:2426",
+            '"SyncLoop DELETE" source="api" pods=["database/%s"]' % pg_pod)
+    k1.kill(stop_at - dt.timedelta(seconds=0.38), "database", pg_pod, "postgresql",
+            hexid(pg_pod, "database", "postgresql"))
+    k1.pleg(down_at + dt.timedelta(seconds=0.6), "database", pg_pod, "ContainerDied",
+            hexid(pg_pod, "database", "postgresql"))
+    k1.line(down_at + dt.timedelta(seconds=0.9), "I", "kubelet.go:2420",
+            '"SyncLoop REMOVE" source="api" pods=["database/%s"]' % pg_pod)
+    k3 = Kubelet(s, "node-3", fname="kubelet-node-3.log", pid=2307)
+    k3.probes(s.start, s.end, NS, "library-app-7d9f8b6c4-m5n8r", "library-app", period=30)
+    k3.add_pod(stop_at + dt.timedelta(seconds=2.1), "database", pg_pod)
+    k3.volumes(start_at - dt.timedelta(seconds=3.2), "database", pg_pod)
+    pvc = "pvc-%s" % uid("pvc", "postgresql-data")
+    k3.line(start_at - dt.timedelta(seconds=2.4), "I", "operation_generator.go:664",
+            '"MountVolume.MountDevice succeeded for volume \\"%s\\" (UniqueName: \\"kubernetes.io/csi/ebs.csi.aws.com^'
+            'vol-0c4f2a9e71d3b8a56\\") pod \\"%s\\" (UID: \\"%s\\") device mount path \\"/var/lib/kubelet/plugins/'
+            'kubernetes.io/csi/ebs.csi.aws.com/%s/globalmount\\"" pod="database/%s"'
+            % (pvc, pg_pod, uid(pg_pod), hexid(pvc, n=64), pg_pod))
+    k3.pleg(start_at - dt.timedelta(seconds=0.3), "database", pg_pod, "ContainerStarted", pg2_id)
+    t = back_at - dt.timedelta(seconds=0.2)
+    while t < s.end:
+        k3.probe_ok(t, "database", pg_pod, "postgresql", s.rng.choice(["Readiness", "Liveness"]))
+        t = t + dt.timedelta(seconds=30, milliseconds=s.rng.randrange(-3, 4))
+    s.expect = [
+        "db.unreachable namespace=database pod=%s" % pg_pod,
+        "db.unreachable namespace=%s pod=%s" % (NS, watched),
+        "http.5xx-burst - root=db.unreachable",
+    ]
+    return s
+
+
+def dns_redis():
+    s = Sample("dns-redis", 26, "10:00:00", "10:16:00")
+    # 10:04:12 `helm upgrade --force` of the cache chart deletes and recreates the Service
+    # redis-service: for two minutes the name does not exist (NXDOMAIN from CoreDNS), then the
+    # new Service has a new ClusterIP and a selector the chart renamed, so it has no endpoints
+    # and kube-proxy refuses connections to it, until the selector is fixed at 10:09:58.
+    # Redis itself never stops.  The app reads through its cache to PostgreSQL, so requests
+    # get slower, not failed.
+    gone_at, recreated_at, fixed_at = s.at("10:04:12.530"), s.at("10:06:31.208"), s.at("10:09:58.774")
+    redis_pod = "redis-0"
+    rf = s.container_file(redis_pod, NS, "redis")
+    app_pods = {"library-app-7d9f8b6c4-x2k9p": (s.start, s.end), "library-app-7d9f8b6c4-m5n8r": (s.start, s.end)}
+    watched = "library-app-7d9f8b6c4-x2k9p"
+    app = s.container_file(watched, NS, "library-app")
+
+    def redis(t, role, pid, mark, msg):
+        s.cri(rf, t, "%d:%s %s %s %s" % (pid, role, redis_time(t), mark, msg))
+
+    redis(s.at("08:12:40.119"), "M", 1, "*", "Ready to accept connections tcp")
+    t, child = s.at("10:02:40.118"), 2210
+    while t < s.end:
+        redis(t, "M", 1, "*", "100 changes in 300 seconds. Saving...")
+        redis(t + dt.timedelta(milliseconds=1), "M", 1, "*", "Background saving started by pid %d" % child)
+        c = t + dt.timedelta(milliseconds=s.rng.randrange(150, 240))
+        redis(c, "C", child, "*", "DB saved on disk")
+        redis(c + dt.timedelta(milliseconds=1), "C", child, "*", "Fork CoW for RDB: current 1 MB, peak 1 MB, average 0 MB")
+        redis(c + dt.timedelta(milliseconds=90), "M", 1, "*", "Background saving terminated with success")
+        t = t + dt.timedelta(seconds=300.0 + s.rng.uniform(0, 0.1))
+        child += s.rng.randrange(3, 9)
+
+    def cache_error(t):
+        if gone_at <= t < recreated_at:
+            return "redis.exceptions.ConnectionError: Error -2 connecting to redis-service:6379. Name or service not known."
+        if recreated_at <= t < fixed_at:
+            return "redis.exceptions.ConnectionError: Error 111 connecting to redis-service:6379. Connection refused."
+        return None
+
+    def status(t, method, path, kind, pod):
+        if cache_error(t) and kind in ("api", "catalog"):
+            return None if s.rng.random() < 0.5 else (200, s.rng.randrange(1500, 9000), s.rng.uniform(0.12, 0.6))
+        return None
+
+    reqs = library_web(s, s.start, s.end, 3.0, app_pods, status=status)
+    for done, ip, method, path, code, pod, kind, secs in reqs:
+        if pod != watched or kind in ("static", "catalog"):
+            continue
+        route = path.split("?")[0]
+        err = cache_error(done)
+        if err and kind == "api":
+            s.cri(app, done - dt.timedelta(milliseconds=int(secs * 1000) - 1), app_record(
+                "warning", "library.cache", "cache unavailable, reading through to the database", done,
+                path=route, error=err), stream="stderr")
+        app_request(s, app, done, method, route, code, secs * 1000, "10.244.0.12", watched)
+    t = s.jitter(fixed_at, 2, 6)
+    s.cri(app, t, app_record("info", "library.cache", "cache reachable again", t, host="redis-service", port=6379))
+
+    # the Go notifier (go-redis) rate-limits mails with Redis, every 15 s
+    notifier = "library-notifier-6f7d8c9b5-r8t2w"
+    nf = s.container_file(notifier, NS, "notifier")
+    t = s.at("10:00:04.812")
+    while t < s.end:
+        if gone_at <= t < recreated_at:
+            s.cri(nf, t, jdump({"level": "error", "ts": float(epoch(t)), "caller": "mail/ratelimit.go:41",
+                                "msg": "rate limiter unavailable, holding mail",
+                                "error": "dial tcp: lookup redis-service on 10.96.0.10:53: no such host"}),
+                  stream="stderr")
+        elif recreated_at <= t < fixed_at:
+            s.cri(nf, t, jdump({"level": "error", "ts": float(epoch(t)), "caller": "mail/ratelimit.go:41",
+                                "msg": "rate limiter unavailable, holding mail",
+                                "error": "dial tcp 10.96.201.58:6379: connect: connection refused"}),
+                  stream="stderr")
+        else:
+            s.cri(nf, t, jdump({"level": "info", "ts": float(epoch(t)), "caller": "outbox/poll.go:71",
+                                "msg": "outbox drained", "sent": s.rng.randrange(0, 6), "pending": 0}))
+        t = s.jitter(t + dt.timedelta(seconds=15), 0, 0.05)
+    pg_session_noise(s, "postgresql.log", s.start, s.end, (4100, 4900))
+    k = Kubelet(s, "node-2")
+    for p in sorted(app_pods):
+        k.probes(s.start, s.end, NS, p, "library-app", period=30)
+    k.probes(s.start, s.end, NS, notifier, "notifier", period=45)
+    k.probes(s.start, s.end, NS, redis_pod, "redis", period=15)
+    s.expect = [
+        "net.dns-failure name=redis-service",
+        "cache.redis - root=net.dns-failure",
+    ]
+    return s
+
+
 SAMPLES = [crashloop_missing_secret, db_connections_exhausted, slow_queries_missing_index,
            certificate_expired, coredns_failure, jwt_secret_rotation, websocket_proxy_timeout,
            disk_filling, clean_web_and_db, clean_kubernetes, oomkilled_crashloop, secret_key_missing,
-           redis_down, postgres_disk_full, app_down]
+           redis_down, postgres_disk_full, app_down, postgres_restart_5xx, dns_redis]
 
 
 def main(argv):
