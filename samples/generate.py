@@ -473,10 +473,11 @@ def library_web(s, start, end, mean, pods, app_files=None, people=None, status=N
 
 # ================================================================ the samples
 
-def crashloop_missing_secret():
-    s = Sample("crashloop-missing-secret", 12, "10:00:00", "10:16:00")
+def serving_replicas(s):
+    """The two healthy replicas of library-app serving all along, with the
+    database's session traffic and their probes on node-1: the background
+    of a rollout incident.  Returns the replicas and the node's kubelet."""
     old = ["library-app-7d9f8b6c4-x2k9p", "library-app-7d9f8b6c4-m5n8r"]
-    new = "library-app-5c8d7f9b6-qm4tz"
     pods = {p: (s.start, s.end) for p in old}
     files = {p: s.container_file(p, NS, "library-app") for p in old}
     library_web(s, s.start, s.end, 4.0, pods, app_files=files)
@@ -484,6 +485,13 @@ def crashloop_missing_secret():
     k = Kubelet(s, "node-1")
     for p in old:
         k.probes(s.start, s.end, NS, p, "library-app")
+    return old, k
+
+
+def crashloop_missing_secret():
+    s = Sample("crashloop-missing-secret", 12, "10:00:00", "10:16:00")
+    old, k = serving_replicas(s)
+    new = "library-app-5c8d7f9b6-qm4tz"
 
     # 10:04 the rollout of 1.5.0: the new pod's spec reads envFrom secretRef app-secrets,
     # a Secret that nobody created in this namespace
@@ -1626,15 +1634,8 @@ KeyError: 'SECRET_KEY'"""
 
 def secret_key_missing():
     s = Sample("secret-key-missing", 21, "10:00:00", "10:16:00")
-    old = ["library-app-7d9f8b6c4-x2k9p", "library-app-7d9f8b6c4-m5n8r"]
+    old, k = serving_replicas(s)
     new = "library-app-8f6d5c9b7-r7t4n"
-    pods = {p: (s.start, s.end) for p in old}
-    files = {p: s.container_file(p, NS, "library-app") for p in old}
-    library_web(s, s.start, s.end, 4.0, pods, app_files=files)
-    pg_session_noise(s, "postgresql.log", s.start, s.end, (4100, 4900))
-    k = Kubelet(s, "node-1")
-    for p in old:
-        k.probes(s.start, s.end, NS, p, "library-app")
 
     # 10:04 the rollout of 1.6.0 (maxUnavailable 0): the new config.py reads
     # os.environ["SECRET_KEY"], but the deployment still maps the Secret's secret_key
