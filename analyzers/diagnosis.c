@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analyzers/trigger.h"
+#include "core/redact.h"
 #include "core/sanitize.h"
 #include "rules/template.h"
 
@@ -36,19 +37,33 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 #define FNV_OFFSET UINT64_C(14695981039346656037)
 
 
-static void evidence_set(struct lm_evidence *e, const struct lm_event *ev)
+/* The line as evidence: masked (the whole line, so a secret straddling the
+ * cut is still recognised) when scratch is given, then cut. */
+static void evidence_set(struct lm_evidence *e, const struct lm_event *ev, struct lm_buf *scratch)
 {
-	size_t n = lm_utf8_cut(ev->line, ev->line_len, LM_EVIDENCE_TEXT_MAX);
+	const char *line = ev->line;
+	size_t len = ev->line_len;
+	if (scratch) {
+		lm_buf_reset(scratch);
+		lm_redact(scratch, ev->line, ev->line_len);
+		line = scratch->data, len = scratch->len;
+	}
+	size_t n = lm_utf8_cut(line, len, LM_EVIDENCE_TEXT_MAX);
 	lm_buf_reset(&e->text);
-	lm_buf_append(&e->text, ev->line, n);
-	e->cut = n < ev->line_len || ev->truncated;
+	lm_buf_append(&e->text, line, n);
+	e->cut = n < len || ev->truncated;
 	e->time = ev->time;
 	e->source = ev->source_name;
 	e->line_no = ev->line_no;
 }
 
-void lm_diagnosis_keep_fields(struct lm_diagnosis *d, const struct lm_fields *fields)
+void lm_diagnosis_keep_fields(struct lm_diagnosis *d, const struct lm_fields *fields,
+			      struct lm_buf *scratch)
 {
+	if (scratch) {
+		lm_redact_fields(&d->fields, fields, NULL, LM_FIELD_VALUE_MAX, scratch);
+		return;
+	}
 	lm_fields_reset(&d->fields);
 	for (unsigned i = 0; i < fields->count; i++) {
 		struct lm_str k = lm_fields_key(fields, i), v = lm_fields_val(fields, i);
@@ -56,13 +71,14 @@ void lm_diagnosis_keep_fields(struct lm_diagnosis *d, const struct lm_fields *fi
 	}
 }
 
-void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev)
+void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev,
+			       struct lm_buf *scratch)
 {
 	if (d->n_first < LM_EVIDENCE_FIRST) {
-		evidence_set(&d->first[d->n_first++], ev);
+		evidence_set(&d->first[d->n_first++], ev, scratch);
 		return;
 	}
-	evidence_set(&d->latest[d->latest_next], ev);
+	evidence_set(&d->latest[d->latest_next], ev, scratch);
 	d->latest_next = (d->latest_next + 1) % LM_EVIDENCE_LATEST;
 	if (d->n_latest < LM_EVIDENCE_LATEST)
 		d->n_latest++;

@@ -114,12 +114,16 @@ struct lm_diagnosis *lm_diag_table_first_fired(const struct lm_diag_table *t);
 uint64_t lm_diag_table_evicted(const struct lm_diag_table *t);
 
 /* Keeps a match's fields in d, each value cut at LM_FIELD_VALUE_MAX bytes,
- * so a diagnosis stays small whatever the lines hold. */
-void lm_diagnosis_keep_fields(struct lm_diagnosis *d, const struct lm_fields *fields);
+ * so a diagnosis stays small whatever the lines hold.  With a scratch buffer
+ * (reused; NULL under --no-redact) the values are masked (core/redact.h). */
+void lm_diagnosis_keep_fields(struct lm_diagnosis *d, const struct lm_fields *fields,
+			      struct lm_buf *scratch);
 /* Counts a match under its value of the rule's split field (if any). */
 void lm_diagnosis_count_split(struct lm_diagnosis *d, const struct lm_fields *fields);
-/* Record a match's line as evidence. */
-void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev);
+/* Record a match's line as evidence, its secrets masked when scratch (a
+ * reused buffer) is given; NULL under --no-redact. */
+void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev,
+			       struct lm_buf *scratch);
 /* A new run of matches starts at t: count and evidence start again. */
 void lm_diagnosis_restart(struct lm_diagnosis *d, lm_time_t t);
 /* d fires: it gets its incident id (from rule, key and first_seen). */

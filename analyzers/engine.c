@@ -4,12 +4,14 @@
  */
 #include "analyzers/engine.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyzers/aggregate.h"
 #include "analyzers/timers.h"
 #include "analyzers/trigger.h"
+#include "core/redact.h"
 #include "core/sanitize.h"
 
 /* How far out of order an event may come and still count where it belongs. */
@@ -30,6 +32,8 @@ struct lm_engine {
 	/* reused for every event */
 	struct lm_fields captures, merged, key, gate_key;
 	const char **hit_ids;
+	bool redact;              /* mask what diagnoses keep (default on) */
+	struct lm_buf redact_buf; /* scratch for masking */
 };
 
 struct lm_engine *lm_engine_new(const struct lm_ruleset *rs, struct lm_matcher *matcher,
@@ -51,6 +55,8 @@ struct lm_engine *lm_engine_new(const struct lm_ruleset *rs, struct lm_matcher *
 	lm_fields_init(&e->merged);
 	lm_fields_init(&e->key);
 	lm_fields_init(&e->gate_key);
+	e->redact = true;
+	lm_buf_init(&e->redact_buf);
 	return e;
 }
 
@@ -67,6 +73,7 @@ void lm_engine_free(struct lm_engine *e)
 	lm_fields_fini(&e->merged);
 	lm_fields_fini(&e->key);
 	lm_fields_fini(&e->gate_key);
+	lm_buf_fini(&e->redact_buf);
 	free(e);
 }
 
@@ -351,7 +358,11 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 	bool created;
 	struct lm_diagnosis *d = lm_diag_table_get(e->table, r, &e->key, &created, on_evict, e);
 	const struct lm_trigger *trig = lm_trigger_for(&r->when);
+	struct lm_buf *mask = e->redact ? &e->redact_buf : NULL;
 	if (created) {
+		/* the shown key values are masked; d->key, the identity, is not */
+		if (mask)
+			lm_redact_fields(&d->key_fields, &e->key, &e->merged, SIZE_MAX, mask);
 		trig->init(d);
 		d->fresh = true;
 	}
@@ -366,9 +377,9 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 			lm_diagnosis_restart(d, t);
 			d->fresh = false;
 		}
-		lm_diagnosis_keep_fields(d, &e->merged);
+		lm_diagnosis_keep_fields(d, &e->merged, mask);
 		lm_diagnosis_count_split(d, &e->merged);
-		lm_diagnosis_add_evidence(d, ev);
+		lm_diagnosis_add_evidence(d, ev, mask);
 		if (r->aggregate.sql)
 			lm_aggregates_add(e->aggregates, r, &e->merged, t);
 		if (t > d->last_seen || d->count == 0)
@@ -405,6 +416,11 @@ static bool run_rule(struct lm_engine *e, const struct lm_rule *r, const struct 
 		}
 	}
 	return false;
+}
+
+void lm_engine_set_redact(struct lm_engine *e, bool on)
+{
+	e->redact = on;
 }
 
 void lm_engine_event(struct lm_engine *e, const struct lm_event *ev)

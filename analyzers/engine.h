@@ -40,6 +40,9 @@ struct lm_engine *lm_engine_new(const struct lm_ruleset *rs, struct lm_matcher *
 				struct lm_output *outputs, unsigned n_outputs,
 				struct lm_matches_writer *matches, unsigned keys_per_rule);
 void lm_engine_free(struct lm_engine *e);
+/* Whether evidence, kept fields and group-key values are masked
+ * (core/redact.h) as diagnoses keep them: on unless --no-redact. */
+void lm_engine_set_redact(struct lm_engine *e, bool on);
 void lm_engine_event(struct lm_engine *e, const struct lm_event *ev);
 /* End of input: firing diagnoses that gathered matches since they were last
  * handed out are handed out once more, in the order they fired, then the

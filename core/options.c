@@ -23,6 +23,7 @@ enum {
 	OPT_MATCHES,
 	OPT_COLOR,
 	OPT_FAIL_ON,
+	OPT_NO_REDACT,
 };
 
 static const struct option long_options[] = {
@@ -34,6 +35,7 @@ static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "matches", no_argument, NULL, OPT_MATCHES },
 	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "no-redact", no_argument, NULL, OPT_NO_REDACT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "help", no_argument, NULL, 'h' },
@@ -65,6 +67,8 @@ void lm_options_usage(FILE *out)
 	      "      --matches         instead of diagnoses, one JSON object per input line\n"
 	      "                        that hit a rule\n"
 	      "      --color WHEN      auto (default), always or never\n"
+	      "      --no-redact       show secrets (tokens, passwords, keys) in evidence and\n"
+	      "                        fields as the logs have them; masked by default\n"
 	      "  -q, --quiet           no summary on standard error\n"
 	      "      --fail-on SEV     exit 1 when a diagnosis of SEV or worse fired: info,\n"
 	      "                        warning, error, critical (default) or never\n"
@@ -149,6 +153,9 @@ static int parse_one(struct lm_options *o, int c, const char *arg)
 			o->color = LM_COLOR_NEVER;
 		else
 			return usage_error("--color: \"%s\" is not auto, always or never", arg);
+		return 0;
+	case OPT_NO_REDACT:
+		o->no_redact = true;
 		return 0;
 	case 'q':
 		o->quiet = true;

@@ -24,6 +24,7 @@ struct lm_options {
 	bool matches;
 	enum lm_color color;
 	bool quiet;
+	bool no_redact;       /* --no-redact: show secrets as the logs have them */
 	enum lm_severity fail_on;
 	char **inputs;        /* files; none means stdin */
 	unsigned n_inputs;

@@ -102,13 +102,14 @@ int lm_run(const struct lm_options *o)
 	    !(r.matcher = lm_matcher_new(&r.rs)) || open_inputs(&r, o) < 0)
 		goto out;
 	if (o->matches) {
-		r.matches = lm_matches_writer_new(stdout);
+		r.matches = lm_matches_writer_new(stdout, !o->no_redact);
 	} else {
 		r.output.ops = lm_output_find(o->output);
 		r.output.state = r.output.ops->init(stdout, use_color(o));
 	}
 	r.engine = lm_engine_new(&r.rs, r.matcher, &r.output, r.output.ops ? 1 : 0, r.matches,
 				 o->max_keys);
+	lm_engine_set_redact(r.engine, !o->no_redact);
 	read_all(&r);
 	lm_engine_finish(r.engine);
 	if (!o->quiet)

@@ -3,14 +3,17 @@
  * The only output that uses yajl's generator.  The schema is documented in
  * docs/json.md; keys are written in a fixed order so the same input gives
  * byte-identical output.  Log text is made valid UTF-8 first; yajl escapes
- * control characters.
+ * control characters.  Diagnoses arrive with their secrets already masked
+ * (analyzers/engine.c); --matches fields are masked here.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 #include <yajl/yajl_gen.h>
 
+#include "core/redact.h"
 #include "core/sanitize.h"
 #include "ingest/timestamp.h"
 #include "outputs/output.h"
@@ -294,23 +297,40 @@ const struct lm_output_ops lm_output_json = {
 };
 
 struct lm_matches_writer {
-	struct json_out j;
+	struct json_out *j;
+	bool redact;              /* mask the fields (not under --no-redact) */
+	struct lm_fields masked;  /* the fields as written, reused */
+	struct lm_buf scratch;
 };
 
-struct lm_matches_writer *lm_matches_writer_new(FILE *out)
+struct lm_matches_writer *lm_matches_writer_new(FILE *out, bool redact)
 {
-	return (struct lm_matches_writer *)json_new(out);
+	struct lm_matches_writer *w = lm_xcalloc(1, sizeof(*w));
+	w->j = json_new(out);
+	w->redact = redact;
+	lm_fields_init(&w->masked);
+	lm_buf_init(&w->scratch);
+	return w;
 }
 
 void lm_matches_writer_free(struct lm_matches_writer *w)
 {
-	json_free((struct json_out *)w);
+	if (!w)
+		return;
+	json_free(w->j);
+	lm_fields_fini(&w->masked);
+	lm_buf_fini(&w->scratch);
+	free(w);
 }
 
 void lm_matches_write(struct lm_matches_writer *w, const char *source, uint64_t line,
 		      const char *const *rule_ids, unsigned n_rules, const struct lm_fields *fields)
 {
-	struct json_out *j = (struct json_out *)w;
+	struct json_out *j = w->j;
+	if (w->redact) {
+		lm_redact_fields(&w->masked, fields, NULL, SIZE_MAX, &w->scratch);
+		fields = &w->masked;
+	}
 	yajl_gen_map_open(j->g);
 	kv(j, "source", source);
 	key(j, "line");

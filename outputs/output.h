@@ -47,9 +47,10 @@ const struct lm_output_ops *lm_output_find(const char *name);
 extern const struct lm_output_ops lm_output_text;
 extern const struct lm_output_ops lm_output_json;
 
-/* --matches: one JSON object per input line that hit at least one rule. */
+/* --matches: one JSON object per input line that hit at least one rule;
+ * with redact, field values are masked (core/redact.h). */
 struct lm_matches_writer;
-struct lm_matches_writer *lm_matches_writer_new(FILE *out);
+struct lm_matches_writer *lm_matches_writer_new(FILE *out, bool redact);
 void lm_matches_writer_free(struct lm_matches_writer *w);
 void lm_matches_write(struct lm_matches_writer *w, const char *source, uint64_t line,
 		      const char *const *rule_ids, unsigned n_rules, const struct lm_fields *fields);
