@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analyzers/fingerprint.h"
+#include "core/redact.h"
 #include "core/sanitize.h"
 #include "rules/condition.h"
 
@@ -62,7 +63,7 @@ static unsigned *rule_rows(struct lm_aggregates *a, unsigned index)
 }
 
 static struct lm_aggregate_row *row_for(struct lm_aggregates *a, const struct lm_rule *rule,
-					struct lm_str sql, lm_time_t t)
+					struct lm_str sql, lm_time_t t, struct lm_buf *mask)
 {
 	lm_buf_reset(&a->fp);
 	lm_fingerprint_sql(&a->fp, sql.p, sql.n);
@@ -81,6 +82,11 @@ static struct lm_aggregate_row *row_for(struct lm_aggregates *a, const struct lm
 	/* Kept cut like the example: a statement's length is the log's choice.
 	 * Two statements alike in their first kilobyte share a row. */
 	r->fingerprint = lm_xstrndup(a->fp.data, a->fp.len);
+	if (mask) { /* the example is shown: its literals may hold a password */
+		lm_buf_reset(mask);
+		lm_redact(mask, sql.p, sql.n);
+		sql = (struct lm_str){ mask->data ? mask->data : "", mask->len };
+	}
 	r->example = lm_xstrndup(sql.p, lm_utf8_cut(sql.p, sql.n, LM_AGGREGATE_EXAMPLE_MAX));
 	r->first_seen = r->last_seen = t;
 	lm_sketch_reset(&r->sketch);
@@ -90,7 +96,7 @@ static struct lm_aggregate_row *row_for(struct lm_aggregates *a, const struct lm
 }
 
 void lm_aggregates_add(struct lm_aggregates *a, const struct lm_rule *rule,
-		       const struct lm_fields *fields, lm_time_t t)
+		       const struct lm_fields *fields, lm_time_t t, struct lm_buf *mask)
 {
 	const struct lm_aggregate *spec = &rule->aggregate;
 	struct lm_str sql, text;
@@ -104,7 +110,7 @@ void lm_aggregates_add(struct lm_aggregates *a, const struct lm_rule *rule,
 		    lm_quantity_parse(text.p, text.n, &q))
 			v = lm_quantity_in(&q, &spec->unit);
 	}
-	struct lm_aggregate_row *r = row_for(a, rule, sql, t);
+	struct lm_aggregate_row *r = row_for(a, rule, sql, t, mask);
 	if (!r) {
 		a->dropped++;
 		return;

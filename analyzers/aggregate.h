@@ -37,9 +37,10 @@ struct lm_aggregates;
 
 struct lm_aggregates *lm_aggregates_new(void);
 void lm_aggregates_free(struct lm_aggregates *a);
-/* A match of rule (which has an aggregate) with its fields, at time t. */
+/* A match of rule (which has an aggregate) with its fields, at time t.
+ * mask, when not NULL, is scratch for masking secrets in a new example. */
 void lm_aggregates_add(struct lm_aggregates *a, const struct lm_rule *rule,
-		       const struct lm_fields *fields, lm_time_t t);
+		       const struct lm_fields *fields, lm_time_t t, struct lm_buf *mask);
 /* The rule's rows with the largest totals, largest first (ties: first seen
  * first); returns how many were written to out (at most max). */
 unsigned lm_aggregates_top(const struct lm_aggregates *a, const struct lm_rule *rule,

@@ -381,7 +381,7 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 		lm_diagnosis_count_split(d, &e->merged);
 		lm_diagnosis_add_evidence(d, ev, mask);
 		if (r->aggregate.sql)
-			lm_aggregates_add(e->aggregates, r, &e->merged, t);
+			lm_aggregates_add(e->aggregates, r, &e->merged, t, mask);
 		if (t > d->last_seen || d->count == 0)
 			d->last_seen = t;
 		d->count++;

@@ -74,7 +74,7 @@ static void add(struct lm_aggregates *a, const struct lm_rule *r, const char *sq
 	lm_fields_init(&f);
 	lm_fields_add(&f, "sql", 3, sql, strlen(sql));
 	lm_fields_add(&f, "ms", 2, ms, strlen(ms));
-	lm_aggregates_add(a, r, &f, t);
+	lm_aggregates_add(a, r, &f, t, NULL);
 	lm_fields_fini(&f);
 }
 
@@ -123,6 +123,33 @@ static void test_bounded(void **state)
 	lm_ruleset_fini(&rs);
 }
 
+/* With a mask buffer, a new row's example has its secrets masked; the
+ * fingerprint has none to begin with (literals are ?). */
+static void test_example_masked(void **state)
+{
+	(void)state;
+	struct lm_ruleset rs;
+	lm_ruleset_init(&rs);
+	assert_int_equal(lm_rules_load_string(&rs, "t.yml", rules, sizeof(rules) - 1), 0);
+	struct lm_aggregates *a = lm_aggregates_new();
+	struct lm_buf mask;
+	lm_buf_init(&mask);
+	struct lm_fields f;
+	lm_fields_init(&f);
+	const char *sql = "UPDATE users SET password='hunter2' WHERE id = 7";
+	lm_fields_add(&f, "sql", 3, sql, strlen(sql));
+	lm_fields_add(&f, "ms", 2, "1500", 4);
+	lm_aggregates_add(a, &rs.rules[0], &f, 1, &mask);
+	const struct lm_aggregate_row *top[1];
+	assert_int_equal(lm_aggregates_top(a, &rs.rules[0], top, 1), 1);
+	assert_null(strstr(top[0]->example, "hunter2"));
+	assert_string_equal(top[0]->fingerprint, "update users set password = ? where id = ?");
+	lm_fields_fini(&f);
+	lm_buf_fini(&mask);
+	lm_aggregates_free(a);
+	lm_ruleset_fini(&rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_shapes_kept_apart),
 		cmocka_unit_test(test_aggregates),
 		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_example_masked),
 	};
 	return cmocka_run_group_tests_name("fingerprint", tests, NULL, NULL);
 }
