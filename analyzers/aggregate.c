@@ -46,10 +46,8 @@ void lm_aggregates_free(struct lm_aggregates *a)
 
 static unsigned hash(unsigned rule, const char *s)
 {
-	uint64_t h = 14695981039346656037ull ^ rule;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return (unsigned)(h % BUCKETS);
+	uint64_t h = lm_hash(LM_HASH_SEED, &rule, sizeof(rule));
+	return (unsigned)(lm_hash(h, s, strlen(s)) % BUCKETS);
 }
 
 static unsigned *rule_rows(struct lm_aggregates *a, unsigned index)

@@ -24,18 +24,6 @@ struct lm_diag_table {
 	struct lm_buf key; /* lookup scratch: a key is copied only for a new diagnosis */
 };
 
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= UINT64_C(1099511628211);
-	}
-	return h;
-}
-
-#define FNV_OFFSET UINT64_C(14695981039346656037)
-
 
 /* The line as evidence: masked (the whole line, so a secret straddling the
  * cut is still recognised) when scratch is given, then cut. */
@@ -124,11 +112,11 @@ static unsigned latest_at(const struct lm_diagnosis *d, unsigned k)
 void lm_diagnosis_fire(struct lm_diagnosis *d)
 {
 	d->status = LM_STATUS_FIRING;
-	uint64_t h = fnv1a(FNV_OFFSET, d->rule->id, strlen(d->rule->id) + 1);
-	h = fnv1a(h, d->key, strlen(d->key) + 1);
+	uint64_t h = lm_hash(LM_HASH_SEED, d->rule->id, strlen(d->rule->id) + 1);
+	h = lm_hash(h, d->key, strlen(d->key) + 1);
 	char when[24]; /* as text: the id must not depend on the machine's byte order */
 	int n = snprintf(when, sizeof(when), "%lld", (long long)d->first_seen);
-	h = fnv1a(h, when, (size_t)n);
+	h = lm_hash(h, when, (size_t)n);
 	static const char hex[] = "0123456789abcdef";
 	for (int i = 0; i < 16; i++)
 		d->incident[i] = hex[(h >> (60 - 4 * i)) & 0xf];
@@ -203,8 +191,8 @@ void lm_diag_table_free(struct lm_diag_table *t)
 
 static size_t bucket_of(const struct lm_diag_table *t, unsigned rule, const char *key)
 {
-	uint64_t h = fnv1a(FNV_OFFSET, &rule, sizeof(rule));
-	return (size_t)(fnv1a(h, key, strlen(key)) & (t->n_buckets - 1));
+	uint64_t h = lm_hash(LM_HASH_SEED, &rule, sizeof(rule));
+	return (size_t)(lm_hash(h, key, strlen(key)) & (t->n_buckets - 1));
 }
 
 static void grow(struct lm_diag_table *t)

@@ -390,7 +390,6 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 	evaluate(e, d, t);
 }
 
-
 /* One rule on one event: its match, and for a ratio rule its selector. */
 static bool run_rule(struct lm_engine *e, const struct lm_rule *r, const struct lm_event *ev)
 {

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct lm_buf {
 	char *data; /* always NUL-terminated when cap > 0 */
@@ -38,6 +39,11 @@ void lm_buf_printf(struct lm_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 bool lm_str_eq(struct lm_str s, const char *lit);
+
+/* 64-bit FNV-1a over n bytes, continuing from h (LM_HASH_SEED to start):
+ * for hash tables and incident ids, the same on every machine. */
+#define LM_HASH_SEED UINT64_C(14695981039346656037)
+uint64_t lm_hash(uint64_t h, const void *p, size_t n);
 
 /* Allocation that never returns NULL: out of memory ends the process. */
 void *lm_xmalloc(size_t n);
