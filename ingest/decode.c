@@ -172,8 +172,8 @@ static bool peel(struct lm_decode_ctx *ctx, unsigned depth, const char *s, size_
 		 struct lm_event *ev)
 {
 	struct lm_decode_result res;
+	const struct lm_decoder *dec;
 	for (;; depth++) {
-		const struct lm_decoder *dec;
 		if (depth >= LM_DECODE_DEPTH - 1)
 			dec = &lm_decoder_plain;
 		else if (depth == 0 && ctx->forced)
@@ -189,6 +189,7 @@ static bool peel(struct lm_decode_ctx *ctx, unsigned depth, const char *s, size_
 		s = res.inner.p;
 		n = res.inner.n;
 	}
+	ctx->last = dec;
 	ev->line = res.line.p;
 	ev->line_len = res.line.n;
 	ev->text = res.text.p;

@@ -76,6 +76,7 @@ struct lm_decode_ctx {
 	uint64_t line_no;                /* set by the caller: the physical line being decoded */
 	uint64_t record_line;            /* out: the line where the record began */
 	bool record_cut;                 /* out: the record was cut at LM_PARTIAL_MAX */
+	const struct lm_decoder *last;   /* out: the decoder of the innermost layer */
 	struct lm_json_parser *json;
 	uint64_t crowded; /* records with more fields than an event holds (extra ones dropped) */
 	uint64_t joined_cut; /* records joined from pieces and cut at LM_PARTIAL_MAX */

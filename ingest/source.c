@@ -75,28 +75,32 @@ static void report_problems(struct lm_source *src, uint64_t line_no)
 #define LM_TIME_MIN 0
 #define LM_TIME_MAX (INT64_C(7258118400) * LM_NS_PER_SEC) /* 2200-01-01 */
 
-static void stamp(struct lm_source *src)
+void lm_stamp_event(struct lm_stamp *st, struct lm_event *ev)
 {
-	struct lm_event *ev = &src->ev;
 	if (ev->has_time && ev->time < LM_TIME_MIN)
 		ev->time = LM_TIME_MIN;
 	if (ev->has_time && ev->time > LM_TIME_MAX)
 		ev->time = LM_TIME_MAX;
 	if (ev->has_time) {
-		src->last_time = ev->time;
-		src->have_time = true;
-	} else if (src->have_time) {
-		ev->time = src->last_time;
+		st->last = ev->time;
+		st->have = true;
+	} else if (st->have) {
+		ev->time = st->last;
 	} else {
 		ev->time = lm_clock_wall();
 	}
+}
+
+lm_time_t lm_stamp_ref(const struct lm_stamp *st)
+{
+	return st->have ? st->last : lm_clock_wall();
 }
 
 static void start_record(struct lm_source *src)
 {
 	lm_fields_copy(&src->fields, &src->path_fields);
 	if (!src->dec.ref)
-		src->dec.ref = src->have_time ? src->last_time : lm_clock_wall();
+		src->dec.ref = lm_stamp_ref(&src->stamp);
 }
 
 int lm_source_next(struct lm_source *src)
@@ -117,7 +121,7 @@ int lm_source_next(struct lm_source *src)
 		src->ev.line_no = src->dec.record_line;
 		src->ev.truncated = cut || src->dec.record_cut;
 		report_problems(src, src->reader.line_no);
-		stamp(src);
+		lm_stamp_event(&src->stamp, &src->ev);
 		return 1;
 	}
 	start_record(src);
@@ -125,7 +129,7 @@ int lm_source_next(struct lm_source *src)
 		src->ev.line_no = src->dec.record_line;
 		src->ev.truncated = src->dec.record_cut;
 		report_problems(src, src->ev.line_no);
-		stamp(src);
+		lm_stamp_event(&src->stamp, &src->ev);
 		return 1;
 	}
 	return 0;

@@ -23,6 +23,17 @@ struct lm_source_opts {
 	const struct lm_decoder *format; /* NULL: detect per line */
 };
 
+/* Event time as a source hands it out: a record's own time (kept between
+ * 1970 and 2200), else the previous record's, else the arrival time. */
+struct lm_stamp {
+	lm_time_t last;
+	bool have;
+};
+
+void lm_stamp_event(struct lm_stamp *st, struct lm_event *ev);
+/* The latest known time, for formats that carry no year. */
+lm_time_t lm_stamp_ref(const struct lm_stamp *st);
+
 struct lm_source {
 	char *name;
 	bool is_stdin;
@@ -32,8 +43,7 @@ struct lm_source {
 	struct lm_fields fields;
 	struct lm_fields path_fields; /* from a Kubernetes log path */
 	struct lm_event ev;
-	lm_time_t last_time;
-	bool have_time;
+	struct lm_stamp stamp;
 	bool eof;
 	int error; /* a read error (negative errno), once eof */
 	bool reported_cut, reported_joined, reported_decode;
