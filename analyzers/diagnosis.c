@@ -248,7 +248,8 @@ static void touch(struct lm_diag_table *t, struct lm_diagnosis *d)
 	lru_push_front(t, d);
 }
 
-static void remove_diag(struct lm_diag_table *t, struct lm_diagnosis *d)
+/* Takes d out of the table's hash, recency and fired lists (not freed). */
+static void unlink_diag(struct lm_diag_table *t, struct lm_diagnosis *d)
 {
 	struct lm_diagnosis **pp = &t->buckets[bucket_of(t, d->rule->index, d->key)];
 	while (*pp != d)
@@ -264,10 +265,40 @@ static void remove_diag(struct lm_diag_table *t, struct lm_diagnosis *d)
 			d->fired_next->fired_prev = d->fired_prev;
 		else
 			t->fired_tail = d->fired_prev;
+		d->listed = false;
 	}
 	t->per_rule[d->rule->index]--;
 	t->size--;
+}
+
+static void remove_diag(struct lm_diag_table *t, struct lm_diagnosis *d)
+{
+	unlink_diag(t, d);
 	diagnosis_free(d);
+}
+
+/* Puts d (its rule and key set) in the table as the most recent of its rule. */
+static void link_diag(struct lm_diag_table *t, struct lm_diagnosis *d)
+{
+	if (t->size >= t->n_buckets)
+		grow(t);
+	size_t b = bucket_of(t, d->rule->index, d->key);
+	d->hash_next = t->buckets[b];
+	t->buckets[b] = d;
+	lru_push_front(t, d);
+	t->per_rule[d->rule->index]++;
+	t->size++;
+}
+
+void lm_diag_table_move(struct lm_diag_table *dst, const struct lm_rule *to,
+			struct lm_diag_table *src, const struct lm_rule *from)
+{
+	struct lm_diagnosis *d;
+	while ((d = src->lru_tail[from->index]) != NULL) {
+		unlink_diag(src, d);
+		d->rule = to;
+		link_diag(dst, d);
+	}
 }
 
 /* Appends s with the bytes that delimit keys escaped: a value holding a NUL
@@ -334,10 +365,6 @@ struct lm_diagnosis *lm_diag_table_get(struct lm_diag_table *t, const struct lm_
 		remove_diag(t, old);
 		t->evicted++;
 	}
-	if (t->size >= t->n_buckets) {
-		grow(t);
-		b = bucket_of(t, rule->index, key);
-	}
 	struct lm_diagnosis *d = lm_xcalloc(1, sizeof(*d));
 	d->rule = rule;
 	d->key = lm_xstrndup(key, t->key.len);
@@ -348,11 +375,7 @@ struct lm_diagnosis *lm_diag_table_get(struct lm_diag_table *t, const struct lm_
 		lm_buf_init(&d->first[i].text);
 	for (unsigned i = 0; i < LM_EVIDENCE_LATEST; i++)
 		lm_buf_init(&d->latest[i].text);
-	d->hash_next = t->buckets[b];
-	t->buckets[b] = d;
-	lru_push_front(t, d);
-	t->per_rule[rule->index]++;
-	t->size++;
+	link_diag(t, d);
 	*created = true;
 	return d;
 }

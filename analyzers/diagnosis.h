@@ -109,6 +109,11 @@ struct lm_diagnosis *lm_diag_table_find(struct lm_diag_table *t, const struct lm
 /* d started firing: it joins the list of fired diagnoses (firing order),
  * once however often it fires. */
 void lm_diag_table_fired(struct lm_diag_table *t, struct lm_diagnosis *d);
+/* Moves every diagnosis of rule from in src to dst as diagnoses of rule to
+ * (the same rule in a reloaded set), keeping their recency.  They leave the
+ * fired list: the caller lists them again in the order they fired. */
+void lm_diag_table_move(struct lm_diag_table *dst, const struct lm_rule *to,
+			struct lm_diag_table *src, const struct lm_rule *from);
 /* Fired diagnoses, in the order they fired. */
 struct lm_diagnosis *lm_diag_table_first_fired(const struct lm_diag_table *t);
 uint64_t lm_diag_table_evicted(const struct lm_diag_table *t);

@@ -451,6 +451,22 @@ void lm_engine_event(struct lm_engine *e, const struct lm_event *ev)
 				 &e->merged);
 }
 
+void lm_engine_advance(struct lm_engine *e, lm_time_t t)
+{
+	if (e->started)
+		advance(e, t);
+}
+
+lm_time_t lm_engine_now(const struct lm_engine *e)
+{
+	return e->now;
+}
+
+lm_time_t lm_engine_next_deadline(const struct lm_engine *e)
+{
+	return lm_timers_first(&e->timers);
+}
+
 void lm_engine_finish(struct lm_engine *e)
 {
 	for (struct lm_diagnosis *d = lm_diag_table_first_fired(e->table); d; d = d->fired_next)
@@ -467,6 +483,69 @@ void lm_engine_finish(struct lm_engine *e)
 				if (e->outputs[o].ops->aggregate)
 					e->outputs[o].ops->aggregate(e->outputs[o].state, top[k], k + 1);
 	}
+}
+
+/* The rule of rs with the same id and definition as r, or NULL. */
+static const struct lm_rule *same_rule(const struct lm_ruleset *rs, const struct lm_rule *r)
+{
+	for (unsigned i = 0; i < rs->n; i++)
+		if (rs->rules[i].digest == r->digest && strcmp(rs->rules[i].id, r->id) == 0)
+			return &rs->rules[i];
+	return NULL;
+}
+
+/* Whether r is one of rs's rules. */
+static bool belongs(const struct lm_ruleset *rs, const struct lm_rule *r)
+{
+	return same_rule(rs, r) == r;
+}
+
+unsigned lm_engine_adopt(struct lm_engine *e, struct lm_engine *old)
+{
+	/* Deadlines: every queued diagnosis leaves old's timers; those of kept
+	 * rules join e's at the same time. */
+	struct lm_diagnosis *d;
+	lm_time_t at;
+	struct lm_timers due;
+	lm_timers_init(&due);
+	while ((d = lm_timers_pop(&old->timers, INT64_MAX, &at)) != NULL)
+		lm_timers_set(&due, d, at);
+	/* The firing order, to list the kept diagnoses again in it. */
+	unsigned n_fired = 0;
+	for (d = lm_diag_table_first_fired(old->table); d; d = d->fired_next)
+		n_fired++;
+	struct lm_diagnosis **fired = lm_xcalloc(n_fired ? n_fired : 1, sizeof(*fired));
+	n_fired = 0;
+	for (d = lm_diag_table_first_fired(old->table); d; d = d->fired_next)
+		fired[n_fired++] = d;
+	unsigned kept = 0;
+	for (unsigned i = 0; i < e->rs->n; i++) {
+		const struct lm_rule *to = &e->rs->rules[i], *from = same_rule(old->rs, to);
+		if (!from)
+			continue;
+		lm_diag_table_move(e->table, to, old->table, from);
+		e->stats.rule_matches[i] = old->stats.rule_matches[from->index];
+		kept++;
+	}
+	for (unsigned i = 0; i < n_fired; i++) {
+		d = fired[i];
+		if (!belongs(e->rs, d->rule))
+			continue; /* its rule changed or went: it stays with old */
+		lm_diag_table_fired(e->table, d);
+		if (d->root_rule)
+			d->root_rule = same_rule(e->rs, d->root_rule);
+	}
+	free(fired);
+	while ((d = lm_timers_pop(&due, INT64_MAX, &at)) != NULL)
+		if (belongs(e->rs, d->rule))
+			lm_timers_set(&e->timers, d, at);
+	lm_timers_fini(&due);
+	uint64_t *matches = e->stats.rule_matches;
+	e->stats = old->stats;
+	e->stats.rule_matches = matches;
+	e->now = old->now;
+	e->started = old->started;
+	return kept;
 }
 
 const struct lm_engine_stats *lm_engine_stats(const struct lm_engine *e)

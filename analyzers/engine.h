@@ -44,11 +44,25 @@ void lm_engine_free(struct lm_engine *e);
  * (core/redact.h) as diagnoses keep them: on unless --no-redact. */
 void lm_engine_set_redact(struct lm_engine *e, bool on);
 void lm_engine_event(struct lm_engine *e, const struct lm_event *ev);
+/* Live input gone quiet: the clock moves to t (later than the last event)
+ * and every deadline up to it is handled, so absences fire and diagnoses
+ * resolve without new lines. */
+void lm_engine_advance(struct lm_engine *e, lm_time_t t);
+/* The engine's clock (the latest event time, or where it was advanced to),
+ * and its next deadline (0: none), for a loop deciding how long to wait. */
+lm_time_t lm_engine_now(const struct lm_engine *e);
+lm_time_t lm_engine_next_deadline(const struct lm_engine *e);
 /* End of input: firing diagnoses that gathered matches since they were last
  * handed out are handed out once more, in the order they fired, then the
  * top fingerprints of aggregating rules.  Nothing resolves here: the clock
  * stops at the last event's time. */
 void lm_engine_finish(struct lm_engine *e);
+/* After a reload: e (new, nothing seen yet) takes over old's clock and
+ * counters, and the diagnoses, timers and match counts of every rule whose
+ * definition did not change (same id and digest); the fingerprint tables of
+ * aggregating rules start afresh.  Returns how many rules kept their state;
+ * old is left empty of them, to be freed. */
+unsigned lm_engine_adopt(struct lm_engine *e, struct lm_engine *old);
 const struct lm_engine_stats *lm_engine_stats(const struct lm_engine *e);
 /* Fired diagnoses in firing order, for the summary. */
 const struct lm_diagnosis *lm_engine_first_fired(const struct lm_engine *e);

@@ -102,3 +102,8 @@ struct lm_diagnosis *lm_timers_pop(struct lm_timers *t, lm_time_t now, lm_time_t
 	remove_at(t, 0);
 	return d;
 }
+
+lm_time_t lm_timers_first(const struct lm_timers *t)
+{
+	return t->n ? t->heap[0]->timer_at : 0;
+}

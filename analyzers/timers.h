@@ -25,5 +25,7 @@ void lm_timers_set(struct lm_timers *t, struct lm_diagnosis *d, lm_time_t at);
 /* The diagnosis due first if its time is at or before now (removed, its
  * deadline in *at), else NULL. */
 struct lm_diagnosis *lm_timers_pop(struct lm_timers *t, lm_time_t now, lm_time_t *at);
+/* The earliest deadline queued, or 0 when none is. */
+lm_time_t lm_timers_first(const struct lm_timers *t);
 
 #endif

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/options.h"
 #include "ingest/reader.h"
+#include "ingest/timestamp.h"
 #include "analyzers/diagnosis.h"
 
 enum {
@@ -24,12 +25,42 @@ enum {
 	OPT_COLOR,
 	OPT_FAIL_ON,
 	OPT_NO_REDACT,
+	OPT_FOLLOW,
+	OPT_FROM_BEGINNING,
+	OPT_STATE,
+	OPT_STATE_INTERVAL,
+	OPT_POLL_INTERVAL,
+	OPT_ROTATE_WAIT,
+	OPT_NO_INOTIFY,
+	OPT_FLUSH_TIMEOUT,
+	OPT_NO_MULTILINE,
+	OPT_ML_MAX_LINES,
+	OPT_ML_MAX_BYTES,
+	OPT_KAFKA,
+	OPT_TOPIC,
+	OPT_GROUP,
+	OPT_COMMIT_INTERVAL,
 };
 
 static const struct option long_options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "max-line", required_argument, NULL, OPT_MAX_LINE },
 	{ "read-size", required_argument, NULL, OPT_READ_SIZE },
+	{ "follow", required_argument, NULL, OPT_FOLLOW },
+	{ "from-beginning", no_argument, NULL, OPT_FROM_BEGINNING },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "state-interval", required_argument, NULL, OPT_STATE_INTERVAL },
+	{ "poll-interval", required_argument, NULL, OPT_POLL_INTERVAL },
+	{ "rotate-wait", required_argument, NULL, OPT_ROTATE_WAIT },
+	{ "no-inotify", no_argument, NULL, OPT_NO_INOTIFY },
+	{ "flush-timeout", required_argument, NULL, OPT_FLUSH_TIMEOUT },
+	{ "no-multiline", no_argument, NULL, OPT_NO_MULTILINE },
+	{ "multiline-max-lines", required_argument, NULL, OPT_ML_MAX_LINES },
+	{ "multiline-max-bytes", required_argument, NULL, OPT_ML_MAX_BYTES },
+	{ "kafka", required_argument, NULL, OPT_KAFKA },
+	{ "topic", required_argument, NULL, OPT_TOPIC },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "commit-interval", required_argument, NULL, OPT_COMMIT_INTERVAL },
 	{ "rules", required_argument, NULL, 'r' },
 	{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
 	{ "output", required_argument, NULL, 'o' },
@@ -46,18 +77,45 @@ static const struct option long_options[] = {
 void lm_options_usage(FILE *out)
 {
 	fputs("Usage: logmedic [OPTION]... [FILE]...\n"
+	      "       logmedic [OPTION]... --follow PATH... [--state FILE]\n"
+	      "       logmedic [OPTION]... --kafka BROKERS --topic T --group G [-X KEY=VALUE]...\n"
 	      "       logmedic [--rules PATH]... rules list|show ID|lint|test\n"
 	      "\n"
 	      "Reads logs from the FILEs, merged in event-time order, or from standard\n"
-	      "input when there is none or for '-', recognises known failures with rules,\n"
-	      "and prints diagnoses: what is wrong, where, the evidence, probable causes,\n"
-	      "remediation commands and how to verify the fix.\n"
+	      "input when there is none or for '-', or follows files or Kafka topics\n"
+	      "live; recognises known failures with rules, and prints diagnoses: what is\n"
+	      "wrong, where, the evidence, probable causes, remediation commands and how\n"
+	      "to verify the fix.  SIGHUP reloads the rules of a live run.\n"
 	      "\n"
 	      "Input:\n"
 	      "      --format NAME     decode every line as NAME: cri, docker, json, kubectl,\n"
 	      "                        logfmt or plain (default: detected per line)\n"
 	      "      --max-line BYTES  cut longer lines at BYTES (default 1M; K, M suffixes)\n"
 	      "      --read-size BYTES bytes per read (default 256K); tiny values are for tests\n"
+	      "      --no-multiline    do not join stack traces and continued lines into one\n"
+	      "                        event\n"
+	      "      --multiline-max-lines N, --multiline-max-bytes BYTES\n"
+	      "                        bounds on one joined event (default 500 lines, 256K)\n"
+	      "Live input (standard input from a pipe or terminal is live too):\n"
+	      "      --follow PATH     follow files matching PATH (a glob; quote it) as they\n"
+	      "                        grow, across rotation; repeatable\n"
+	      "      --from-beginning  read files present at start from their beginning (default:\n"
+	      "                        from their end; files appearing later from the beginning)\n"
+	      "      --state FILE      keep followed files' offsets in FILE, to resume there\n"
+	      "      --state-interval DURATION  save the state this often (default 5s)\n"
+	      "      --poll-interval DURATION   look for new and rotated files this often\n"
+	      "                        without inotify (default 250ms; 2s with it)\n"
+	      "      --no-inotify      poll only (for network file systems)\n"
+	      "      --rotate-wait DURATION     keep reading a renamed file this long after\n"
+	      "                        it goes quiet (default 5s)\n"
+	      "      --flush-timeout DURATION   hand on a line without newline, or a stack\n"
+	      "                        trace still expecting lines, after this (default 1s)\n"
+	      "      --kafka BROKERS   consume Kafka (host:port,...) in a consumer group\n"
+	      "      --topic T[,T...]  the topics (required with --kafka)\n"
+	      "      --group G         the consumer group (required with --kafka)\n"
+	      "  -X KEY=VALUE          a librdkafka setting (security.protocol, sasl.*, ssl.*,\n"
+	      "                        fetch sizes...); repeatable\n"
+	      "      --commit-interval DURATION  commit Kafka offsets this often (default 5s)\n"
 	      "Rules:\n"
 	      "  -r, --rules PATH      a rule file or a folder of *.yml, repeatable (default:\n"
 	      "                        the installed pack and /etc/logmedic/rules.d)\n"
@@ -105,6 +163,23 @@ static int parse_size(const char *s, size_t min, size_t *out)
 	return 0;
 }
 
+/* A duration such as 250ms, 5s or 1m, between 1 ms and one day. */
+static int parse_interval(const char *s, int64_t *out)
+{
+	lm_time_t t;
+	if (lm_duration_parse(s, &t) < 0 || t < LM_NS_PER_MS || t > 86400 * LM_NS_PER_SEC)
+		return -1;
+	*out = t;
+	return 0;
+}
+
+static const char **append(const char **list, unsigned *n, const char *arg)
+{
+	list = lm_xrealloc(list, (*n + 1) * sizeof(*list));
+	list[(*n)++] = arg;
+	return list;
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("logmedic: ", stderr);
@@ -126,8 +201,55 @@ static int parse_one(struct lm_options *o, int c, const char *arg)
 	case OPT_READ_SIZE:
 		return parse_size(arg, 1, &o->read_size) ? usage_error("--read-size: bad size \"%s\"", arg) : 0;
 	case 'r':
-		o->rules = lm_xrealloc(o->rules, (o->n_rules + 1) * sizeof(*o->rules));
-		o->rules[o->n_rules++] = arg;
+		o->rules = append(o->rules, &o->n_rules, arg);
+		return 0;
+	case OPT_FOLLOW:
+		o->follow = append(o->follow, &o->n_follow, arg);
+		return 0;
+	case OPT_FROM_BEGINNING:
+		o->from_beginning = true;
+		return 0;
+	case OPT_STATE:
+		o->state = arg;
+		return 0;
+	case OPT_STATE_INTERVAL:
+		return parse_interval(arg, &o->state_interval) ? usage_error("--state-interval: bad duration \"%s\" (1ms to 1d, such as 500ms or 5s)", arg) : 0;
+	case OPT_POLL_INTERVAL:
+		return parse_interval(arg, &o->poll_interval) ? usage_error("--poll-interval: bad duration \"%s\" (1ms to 1d, such as 250ms)", arg) : 0;
+	case OPT_ROTATE_WAIT:
+		return parse_interval(arg, &o->rotate_wait) ? usage_error("--rotate-wait: bad duration \"%s\" (1ms to 1d, such as 5s)", arg) : 0;
+	case OPT_FLUSH_TIMEOUT:
+		return parse_interval(arg, &o->flush_timeout) ? usage_error("--flush-timeout: bad duration \"%s\" (1ms to 1d, such as 1s)", arg) : 0;
+	case OPT_COMMIT_INTERVAL:
+		return parse_interval(arg, &o->commit_interval) ? usage_error("--commit-interval: bad duration \"%s\" (1ms to 1d, such as 5s)", arg) : 0;
+	case OPT_NO_INOTIFY:
+		o->no_inotify = true;
+		return 0;
+	case OPT_NO_MULTILINE:
+		o->no_multiline = true;
+		return 0;
+	case OPT_ML_MAX_LINES:
+		errno = 0;
+		n = strtoul(arg, &end, 10);
+		if (errno || *end || n < 1 || n > 1000000 || arg[0] == '-')
+			return usage_error("--multiline-max-lines: bad number \"%s\" (1 to 1000000)", arg);
+		o->ml_max_lines = (unsigned)n;
+		return 0;
+	case OPT_ML_MAX_BYTES:
+		return parse_size(arg, 64, &o->ml_max_bytes) ? usage_error("--multiline-max-bytes: bad size \"%s\" (at least 64 bytes, at most 2G)", arg) : 0;
+	case OPT_KAFKA:
+		o->kafka = arg;
+		return 0;
+	case OPT_TOPIC:
+		o->topics = arg;
+		return 0;
+	case OPT_GROUP:
+		o->group = arg;
+		return 0;
+	case 'X':
+		if (!strchr(arg, '=') || arg[0] == '=')
+			return usage_error("-X: \"%s\" is not KEY=VALUE", arg);
+		o->kafka_conf = append(o->kafka_conf, &o->n_kafka_conf, arg);
 		return 0;
 	case OPT_MAX_KEYS:
 		errno = 0;
@@ -176,6 +298,22 @@ static int parse_one(struct lm_options *o, int c, const char *arg)
 	}
 }
 
+/* Live options that only make sense together. */
+static int check_live(const struct lm_options *o)
+{
+	bool live = o->n_follow || o->kafka;
+	bool command = o->n_inputs && strcmp(o->inputs[0], "rules") == 0;
+	if (live && o->n_inputs && !command)
+		return usage_error("%s: files to read once cannot be mixed with --follow or --kafka (follow them with --follow)", o->inputs[0]);
+	if (o->kafka && (!o->topics || !o->group))
+		return usage_error("--kafka %s: --topic and --group are required too", o->kafka);
+	if (!o->kafka && (o->topics || o->group || o->n_kafka_conf))
+		return usage_error("%s: only with --kafka", o->topics ? "--topic" : o->group ? "--group" : "-X");
+	if (o->state && !o->n_follow)
+		return usage_error("--state %s: only with --follow", o->state);
+	return 0;
+}
+
 int lm_options_parse(struct lm_options *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof(*o));
@@ -184,20 +322,29 @@ int lm_options_parse(struct lm_options *o, int argc, char **argv)
 	o->max_keys = LM_KEYS_PER_RULE_DEFAULT;
 	o->output = "text";
 	o->fail_on = LM_SEV_CRITICAL;
+	o->state_interval = 5 * LM_NS_PER_SEC;
+	o->poll_interval = 250 * LM_NS_PER_MS;
+	o->rotate_wait = 5 * LM_NS_PER_SEC;
+	o->flush_timeout = LM_NS_PER_SEC;
+	o->commit_interval = 5 * LM_NS_PER_SEC;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, "r:o:qhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:o:qhVX:", long_options, NULL)) != -1) {
 		int rc = parse_one(o, c, optarg);
 		if (rc)
 			return rc;
 	}
 	o->inputs = argv + optind;
 	o->n_inputs = (unsigned)(argc - optind);
-	return 0;
+	return check_live(o);
 }
 
 void lm_options_fini(struct lm_options *o)
 {
 	free(o->rules);
+	free(o->follow);
+	free(o->kafka_conf);
 	o->rules = NULL;
+	o->follow = NULL;
+	o->kafka_conf = NULL;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "rules/rule.h"
@@ -26,6 +27,22 @@ struct lm_options {
 	bool quiet;
 	bool no_redact;       /* --no-redact: show secrets as the logs have them */
 	enum lm_severity fail_on;
+	/* live input */
+	const char **follow;  /* --follow patterns, in order */
+	unsigned n_follow;
+	bool from_beginning;
+	const char *state;    /* --state FILE */
+	int64_t state_interval, poll_interval, rotate_wait, flush_timeout; /* ns */
+	bool no_inotify;
+	bool no_multiline;
+	unsigned ml_max_lines;
+	size_t ml_max_bytes;
+	const char *kafka;    /* --kafka BROKERS */
+	const char *topics;
+	const char *group;
+	const char **kafka_conf; /* -X key=value, in order */
+	unsigned n_kafka_conf;
+	int64_t commit_interval;
 	char **inputs;        /* files; none means stdin */
 	unsigned n_inputs;
 	bool help, version;

@@ -1,15 +1,25 @@
 /*
  * run: the analysis pipeline for the command line.  See run.h.
+ *
+ * Batch (files, or standard input from a file): the sources are merged in
+ * event-time order and read to their end.  Live (--follow, --kafka, or
+ * standard input from a pipe or terminal): core/loop runs until the input
+ * ends or a stop signal; then what was processed is flushed, the follow
+ * state saved and the Kafka offsets committed.
  */
 #include "core/run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "analyzers/engine.h"
 #include "core/log.h"
+#include "core/loop.h"
+#include "ingest/follow.h"
+#include "ingest/kafka.h"
 #include "ingest/merge.h"
 #include "ingest/source.h"
 #include "outputs/output.h"
@@ -18,30 +28,69 @@
 #include "rules/matcher.h"
 
 struct run {
-	struct lm_ruleset rs;
+	const struct lm_options *o;
+	struct lm_ruleset *rs;
 	struct lm_matcher *matcher;
+	struct lm_source_opts so;
 	struct lm_source **sources;
 	unsigned n_sources, failed;
+	struct lm_follow *follow;
+	struct lm_kafka *kafka;
 	struct lm_output output;
 	struct lm_matches_writer *matches;
 	struct lm_engine *engine;
 };
 
-static int open_inputs(struct run *r, const struct lm_options *o)
+/* Loads the rules and builds their matcher; NULL after reporting errors. */
+static struct lm_ruleset *load_rules(const struct lm_options *o, struct lm_matcher **matcher)
 {
-	static char *const stdin_only[] = { "-" };
-	char *const *paths = o->n_inputs ? o->inputs : stdin_only;
-	unsigned n = o->n_inputs ? o->n_inputs : 1;
+	struct lm_ruleset *rs = lm_xcalloc(1, sizeof(*rs));
+	lm_ruleset_init(rs);
+	if (lm_rules_load_all(rs, o->rules, o->n_rules) == 0 && (*matcher = lm_matcher_new(rs)))
+		return rs;
+	lm_ruleset_fini(rs);
+	free(rs);
+	return NULL;
+}
+
+static void free_rules(struct lm_ruleset *rs, struct lm_matcher *matcher)
+{
+	lm_matcher_free(matcher);
+	if (rs)
+		lm_ruleset_fini(rs);
+	free(rs);
+}
+
+static int source_opts(struct run *r, const struct lm_options *o)
+{
 	const struct lm_decoder *format = NULL;
 	if (o->format && !(format = lm_decoder_find(o->format))) {
 		lm_log_error("--format: unknown format \"%s\" (%s)", o->format, lm_decoder_names());
 		return -1;
 	}
-	struct lm_source_opts so = { o->read_size, o->max_line, format };
-	r->sources = lm_xcalloc(n, sizeof(*r->sources));
+	r->so = (struct lm_source_opts){
+		.read_size = o->read_size,
+		.max_line = o->max_line,
+		.format = format,
+		.multiline = !o->no_multiline,
+		.ml_max_lines = o->ml_max_lines,
+		.ml_max_bytes = o->ml_max_bytes,
+		.flush_timeout = o->flush_timeout,
+	};
+	return 0;
+}
+
+static void open_inputs(struct run *r, const struct lm_options *o)
+{
+	static char *const stdin_only[] = { "-" };
+	char *const *paths = o->n_inputs ? o->inputs : stdin_only;
+	unsigned n = o->n_inputs ? o->n_inputs : 1;
+	if (o->n_follow || o->kafka)
+		n = 0;
+	r->sources = lm_xcalloc(n ? n : 1, sizeof(*r->sources));
 	for (unsigned i = 0; i < n; i++) {
 		struct lm_source *s = lm_xcalloc(1, sizeof(*s));
-		int err = lm_source_open(s, paths[i], i, &so);
+		int err = lm_source_open(s, paths[i], i, &r->so);
 		if (err < 0) {
 			lm_log_error("%s: %s", paths[i], strerror(-err));
 			free(s);
@@ -50,7 +99,6 @@ static int open_inputs(struct run *r, const struct lm_options *o)
 		}
 		r->sources[r->n_sources++] = s;
 	}
-	return 0;
 }
 
 static bool use_color(const struct lm_options *o)
@@ -61,6 +109,26 @@ static bool use_color(const struct lm_options *o)
 	return isatty(STDOUT_FILENO) && !(no && *no);
 }
 
+/* Standard input alone, from a pipe, socket or terminal: it stays open, so
+ * it is read live. */
+static bool stdin_is_live(const struct run *r)
+{
+	struct stat st;
+	if (r->n_sources != 1 || !r->sources[0]->is_stdin || fstat(STDIN_FILENO, &st) < 0)
+		return false;
+	return S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode);
+}
+
+static void report_read_errors(struct run *r)
+{
+	for (unsigned i = 0; i < r->n_sources; i++)
+		if (r->sources[i]->error) {
+			lm_log_error("%s: read error: %s", r->sources[i]->name,
+				     strerror(-r->sources[i]->error));
+			r->failed++;
+		}
+}
+
 static void read_all(struct run *r)
 {
 	struct lm_merge m;
@@ -69,12 +137,96 @@ static void read_all(struct run *r)
 	while ((ev = lm_merge_next(&m)) != NULL)
 		lm_engine_event(r->engine, ev);
 	lm_merge_fini(&m);
-	for (unsigned i = 0; i < r->n_sources; i++)
-		if (r->sources[i]->error) {
-			lm_log_error("%s: read error: %s", r->sources[i]->name,
-				     strerror(-r->sources[i]->error));
-			r->failed++;
-		}
+}
+
+static struct lm_engine *new_engine(struct run *r, struct lm_ruleset *rs,
+				    struct lm_matcher *matcher)
+{
+	struct lm_engine *e = lm_engine_new(rs, matcher, &r->output, r->output.ops ? 1 : 0,
+					    r->matches, r->o->max_keys);
+	lm_engine_set_redact(e, !r->o->no_redact);
+	return e;
+}
+
+static void flush_outputs(void *arg)
+{
+	(void)arg;
+	fflush(stdout);
+}
+
+/* SIGHUP: the rules are loaded again.  A set with errors is refused (the
+ * errors are logged) and the old one stays; otherwise the new set takes
+ * over, and each rule whose definition did not change keeps its state. */
+static void reload(struct lm_loop *l, void *arg)
+{
+	struct run *r = arg;
+	struct lm_matcher *matcher = NULL;
+	struct lm_ruleset *rs = load_rules(r->o, &matcher);
+	if (!rs) {
+		lm_log_error("SIGHUP: the rules have errors (above); the rules in use stay");
+		return;
+	}
+	struct lm_engine *e = new_engine(r, rs, matcher);
+	unsigned kept = lm_engine_adopt(e, r->engine);
+	lm_engine_free(r->engine);
+	free_rules(r->rs, r->matcher);
+	r->engine = l->engine = e;
+	r->rs = rs;
+	r->matcher = matcher;
+	lm_log_warn("SIGHUP: %u rules loaded again, %u of them unchanged kept their state", rs->n,
+		    kept);
+}
+
+static int go_live(struct run *r, const struct lm_options *o)
+{
+	struct lm_loop l = {
+		.engine = r->engine,
+		.commit_interval = o->commit_interval,
+		.flush = flush_outputs,
+		.reload = reload,
+		.arg = r,
+	};
+	if (r->n_sources == 1) {
+		lm_source_go_live(r->sources[0], LM_READER_STREAM, 0);
+		l.stdin_src = r->sources[0];
+	}
+	if (o->n_follow) {
+		struct lm_follow_opts fo = {
+			.patterns = (char *const *)o->follow,
+			.n_patterns = o->n_follow,
+			.src = r->so,
+			.from_beginning = o->from_beginning,
+			.state_path = o->state,
+			.state_interval = o->state_interval,
+			.poll_interval = o->poll_interval,
+			.rotate_wait = o->rotate_wait,
+			.inotify = !o->no_inotify,
+			.first_index = 1,
+			.flush = flush_outputs,
+		};
+		if (!(r->follow = l.follow = lm_follow_new(&fo)))
+			return -1;
+	}
+	if (o->kafka) {
+		struct lm_kafka_opts ko = {
+			.brokers = o->kafka,
+			.topics = o->topics,
+			.group = o->group,
+			.conf = o->kafka_conf,
+			.n_conf = o->n_kafka_conf,
+			.format = r->so.format,
+			.max_line = o->max_line,
+			.flush = flush_outputs,
+		};
+		if (!(r->kafka = l.kafka = lm_kafka_new(&ko, 0)))
+			return -1;
+	}
+	lm_loop_run(&l);
+	/* Stopped: what standard input already holds is handed on. */
+	if (l.stdin_src)
+		while (lm_source_next(l.stdin_src) == LM_SOURCE_EVENT)
+			lm_engine_event(r->engine, l.stdin_src->out);
+	return 0;
 }
 
 static void cleanup(struct run *r)
@@ -88,38 +240,61 @@ static void cleanup(struct run *r)
 		free(r->sources[i]);
 	}
 	free(r->sources);
-	lm_matcher_free(r->matcher);
-	lm_ruleset_fini(&r->rs);
+	free_rules(r->rs, r->matcher);
+}
+
+static struct lm_input_stats input_stats(const struct run *r)
+{
+	struct lm_input_stats in = { 0 };
+	for (unsigned i = 0; i < r->n_sources; i++)
+		lm_source_add_stats(r->sources[i], &in);
+	if (r->follow)
+		lm_follow_input_stats(r->follow, &in);
+	return in;
 }
 
 int lm_run(const struct lm_options *o)
 {
 	struct run r;
 	memset(&r, 0, sizeof(r));
-	lm_ruleset_init(&r.rs);
+	r.o = o;
 	int status = 2;
-	if (lm_rules_load_all(&r.rs, o->rules, o->n_rules) ||
-	    !(r.matcher = lm_matcher_new(&r.rs)) || open_inputs(&r, o) < 0)
+	if (!(r.rs = load_rules(o, &r.matcher)) || source_opts(&r, o) < 0)
 		goto out;
+	open_inputs(&r, o);
 	if (o->matches) {
 		r.matches = lm_matches_writer_new(stdout, !o->no_redact);
 	} else {
 		r.output.ops = lm_output_find(o->output);
 		r.output.state = r.output.ops->init(stdout, use_color(o));
 	}
-	r.engine = lm_engine_new(&r.rs, r.matcher, &r.output, r.output.ops ? 1 : 0, r.matches,
-				 o->max_keys);
-	lm_engine_set_redact(r.engine, !o->no_redact);
-	read_all(&r);
+	r.engine = new_engine(&r, r.rs, r.matcher);
+	bool live = o->n_follow || o->kafka || stdin_is_live(&r);
+	if (live ? go_live(&r, o) < 0 : (read_all(&r), 0))
+		r.failed++;
+	report_read_errors(&r);
 	lm_engine_finish(r.engine);
-	if (!o->quiet)
-		lm_summary_print(stderr, r.engine, &r.rs, r.matcher, r.sources, r.n_sources,
-				 r.failed);
-	const struct lm_engine_stats *st = lm_engine_stats(r.engine);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		lm_log_error("standard output: write error");
 		r.failed++;
 	}
+	/* Offsets are saved and committed only once the outputs have it all. */
+	struct lm_input_stats in = input_stats(&r);
+	struct lm_follow_stats fs = { 0 };
+	struct lm_kafka_stats ks = { 0 };
+	if (r.follow) {
+		lm_follow_save(r.follow);
+		fs = *lm_follow_stats(r.follow);
+	}
+	lm_follow_free(r.follow);
+	if (r.kafka)
+		ks = *lm_kafka_stats(r.kafka);
+	lm_kafka_free(r.kafka);
+	if (!o->quiet) {
+		lm_summary_print(stderr, r.engine, r.rs, r.matcher, &in, r.failed);
+		lm_summary_live(stderr, r.follow ? &fs : NULL, r.kafka ? &ks : NULL);
+	}
+	const struct lm_engine_stats *st = lm_engine_stats(r.engine);
 	if (r.failed)
 		status = 2;
 	else if (st->any_fired && o->fail_on != LM_SEV_NEVER && st->worst >= o->fail_on)

@@ -1,17 +1,20 @@
 /*
- * signals: a stop flag set by SIGINT and SIGTERM.  See signals.h.
+ * signals: a stop flag set by SIGINT and SIGTERM, a reload flag set by
+ * SIGHUP.  See signals.h.
  */
 #include "core/signals.h"
 
 #include <signal.h>
 #include <string.h>
 
-static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t stopping, reload;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stopping = 1;
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		stopping = 1;
 }
 
 void lm_signals_install(void)
@@ -23,6 +26,31 @@ void lm_signals_install(void)
 	sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns EINTR */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+bool lm_signals_take_reload(void)
+{
+	bool r = reload != 0;
+	reload = 0;
+	return r;
+}
+
+void lm_signals_block(sigset_t *wait_mask)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigset_t block;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+	sigdelset(wait_mask, SIGINT);
+	sigdelset(wait_mask, SIGTERM);
+	sigdelset(wait_mask, SIGHUP);
 }
 
 bool lm_signals_stopping(void)

@@ -9,7 +9,7 @@
 
 static bool before(const struct lm_merge *m, unsigned a, unsigned b)
 {
-	const struct lm_event *x = &m->src[a]->ev, *y = &m->src[b]->ev;
+	const struct lm_event *x = m->src[a]->out, *y = m->src[b]->out;
 	if (x->time != y->time)
 		return x->time < y->time;
 	return m->src[a]->index < m->src[b]->index;
@@ -61,7 +61,7 @@ void lm_merge_init(struct lm_merge *m, struct lm_source **src, unsigned n)
 	m->heap_n = 0;
 	m->last = -1;
 	for (unsigned i = 0; i < n; i++)
-		if (lm_source_next(src[i]) == 1)
+		if (lm_source_next(src[i]) == LM_SOURCE_EVENT)
 			push(m, i);
 }
 
@@ -73,7 +73,7 @@ void lm_merge_fini(struct lm_merge *m)
 
 const struct lm_event *lm_merge_next(struct lm_merge *m)
 {
-	if (m->last >= 0 && lm_source_next(m->src[m->last]) == 1)
+	if (m->last >= 0 && lm_source_next(m->src[m->last]) == LM_SOURCE_EVENT)
 		push(m, (unsigned)m->last);
 	m->last = -1;
 	if (m->heap_n == 0)
@@ -82,5 +82,5 @@ const struct lm_event *lm_merge_next(struct lm_merge *m)
 	m->heap[0] = m->heap[--m->heap_n];
 	sift_down(m, 0);
 	m->last = (int)top;
-	return &m->src[top]->ev;
+	return m->src[top]->out;
 }

@@ -8,6 +8,7 @@
 #include "ingest/reader.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +33,13 @@ void lm_reader_fini(struct lm_reader *r)
 	r->buf = NULL;
 }
 
+/* Whether a read of fd would not block (data, the end, or an error). */
+static bool waiting(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	return poll(&p, 1, 0) != 0;
+}
+
 /* Read once into the free space; returns bytes read, 0 at EOF, or -errno. */
 static long fill(struct lm_reader *r)
 {
@@ -45,8 +53,14 @@ static long fill(struct lm_reader *r)
 			r->eof = true; /* asked to stop: what was read is still returned */
 			return 0;
 		}
+		if (r->mode == LM_READER_STREAM && !waiting(r->fd))
+			return LM_READER_AGAIN;
 		size_t want = r->cap - r->end < r->read_size ? r->cap - r->end : r->read_size;
 		ssize_t n = read(r->fd, r->buf + r->end, want);
+		if (n == 0 && r->mode == LM_READER_FOLLOW)
+			return LM_READER_AGAIN;
+		if (n > 0 && r->still_same && !r->still_same(r->still_arg))
+			return LM_READER_AGAIN;
 		if (n >= 0) {
 			r->end += (size_t)n;
 			r->bytes += (uint64_t)n;
@@ -54,6 +68,8 @@ static long fill(struct lm_reader *r)
 				r->eof = true;
 			return (long)n;
 		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return LM_READER_AGAIN;
 		if (errno != EINTR)
 			return -errno;
 	}
@@ -64,6 +80,7 @@ static long fill(struct lm_reader *r)
 static struct lm_str take(struct lm_reader *r, size_t len, size_t consumed, bool newline)
 {
 	struct lm_str s = { r->buf + r->start, len };
+	r->line_pos = lm_reader_offset(r);
 	if (newline && len && s.p[len - 1] == '\r')
 		s.n--;
 	r->start += consumed;
@@ -132,4 +149,38 @@ int lm_reader_next(struct lm_reader *r, struct lm_str *line, bool *cut)
 		if (n < 0)
 			return (int)n;
 	}
+}
+
+void lm_reader_set_mode(struct lm_reader *r, enum lm_reader_mode mode, uint64_t base)
+{
+	r->mode = mode;
+	r->base = base;
+}
+
+uint64_t lm_reader_offset(const struct lm_reader *r)
+{
+	return r->base + r->bytes - (r->end - r->start);
+}
+
+bool lm_reader_has_partial(const struct lm_reader *r)
+{
+	return r->end > r->start && !r->skipping;
+}
+
+int lm_reader_take_partial(struct lm_reader *r, struct lm_str *line, bool *cut)
+{
+	*cut = false;
+	if (!lm_reader_has_partial(r))
+		return 0;
+	*line = take(r, r->end - r->start, r->end - r->start, false);
+	return 1;
+}
+
+void lm_reader_restart(struct lm_reader *r, uint64_t offset)
+{
+	r->start = r->end = r->scan = 0;
+	r->skipping = false;
+	r->eof = false;
+	r->base = offset;
+	r->bytes = 0;
 }

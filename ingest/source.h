@@ -1,11 +1,19 @@
 /*
  * source: one input (a file or stdin) turned into a sequence of events.
  *
- * A source owns its reader, its decode context and the event it produced
- * last; that event stays valid until the next lm_source_next() call.  Records
+ * A source owns its reader, its decode context, its multi-line joiner and
+ * the event it handed out last (src->out); that event stays valid until the
+ * next lm_source_next() call, which also means the caller is done with it.  Records
  * without a time inherit the previous record's, or get the arrival time when
  * there is none yet.  Problems in the data (cut lines, malformed records) are
  * counted and the first of each is reported once with file, line and column.
+ *
+ * A live source (a pipe that stays open, a followed file) answers
+ * LM_SOURCE_WAIT when no whole record is ready.  What it holds back then (a
+ * line without its newline, a CRI partial line, a multi-line record) goes
+ * out once the input has been quiet for the flush timeout, or at once for a
+ * held record that expects no more lines.  lm_source_offset() tells up to
+ * where the file has been handed out completely, for the state file.
  */
 #ifndef LM_SOURCE_H
 #define LM_SOURCE_H
@@ -17,10 +25,18 @@
 #include "ingest/decode.h"
 #include "ingest/reader.h"
 
+#include "ingest/multiline.h"
+
+enum lm_source_status { LM_SOURCE_END, LM_SOURCE_EVENT, LM_SOURCE_WAIT };
+
 struct lm_source_opts {
 	size_t read_size;
 	size_t max_line;
 	const struct lm_decoder *format; /* NULL: detect per line */
+	bool multiline;                  /* join multi-line records */
+	unsigned ml_max_lines;           /* 0: LM_MULTILINE_MAX_LINES_DEFAULT */
+	size_t ml_max_bytes;             /* 0: LM_MULTILINE_MAX_BYTES_DEFAULT */
+	lm_time_t flush_timeout;         /* live: how long held-back input may wait */
 };
 
 /* Event time as a source hands it out: a record's own time (kept between
@@ -42,20 +58,49 @@ struct lm_source {
 	struct lm_decode_ctx dec;
 	struct lm_fields fields;
 	struct lm_fields path_fields; /* from a Kubernetes log path */
-	struct lm_event ev;
+	struct lm_event ev;             /* the record decoded last */
+	const struct lm_event *out;     /* the event handed out last */
 	struct lm_stamp stamp;
+	struct lm_multiline ml;
+	bool multiline;
+	lm_time_t flush_timeout;
+	lm_time_t quiet_since;          /* wall clock: input last ran dry, or 0 */
+	uint64_t dec_pos;               /* offset of the first piece the decoder holds */
 	bool eof;
 	int error; /* a read error (negative errno), once eof */
 	bool reported_cut, reported_joined, reported_decode;
 };
 
+/* What the summary reports about the input, summed over sources. */
+struct lm_input_stats {
+	unsigned inputs;
+	uint64_t lines, cut, malformed, crowded, joined_cut;
+	uint64_t ml_joined, ml_cut; /* multi-line records joined, cut at a bound */
+};
+
+void lm_source_add_stats(const struct lm_source *src, struct lm_input_stats *in);
+
 /* Opens path ("-" is stdin).  Returns 0 or a negative errno; on error the
  * source holds nothing to close. */
 int lm_source_open(struct lm_source *src, const char *path, unsigned index,
 		   const struct lm_source_opts *opts);
+/* The same for a descriptor already open, named name ("-": standard input,
+ * never closed); the source owns and closes any other descriptor. */
+void lm_source_open_fd(struct lm_source *src, int fd, const char *name, unsigned index,
+		       const struct lm_source_opts *opts);
+/* Makes src live: mode as for the reader; a followed file is read from
+ * offset on (its descriptor is moved there). */
+int lm_source_go_live(struct lm_source *src, enum lm_reader_mode mode, uint64_t offset);
 void lm_source_close(struct lm_source *src);
-/* 1: src->ev holds the next event; 0: end of input (src->error tells whether
- * it ended on a read error). */
-int lm_source_next(struct lm_source *src);
+/* LM_SOURCE_EVENT: src->out holds the next event; LM_SOURCE_END: end of
+ * input (src->error tells whether it ended on a read error); LM_SOURCE_WAIT
+ * (live sources): nothing ready now. */
+enum lm_source_status lm_source_next(struct lm_source *src);
+/* The file offset before which every line has been handed out, once the
+ * caller is done with src->out. */
+uint64_t lm_source_offset(const struct lm_source *src);
+/* The file was truncated (copytruncate): read it again from offset 0.  What
+ * is held back goes out first. */
+void lm_source_restart(struct lm_source *src);
 
 #endif

@@ -82,19 +82,14 @@ static void top_fingerprints(FILE *out, const struct lm_engine *e, const struct 
 }
 
 void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_ruleset *rs,
-		      const struct lm_matcher *m, struct lm_source *const *sources,
-		      unsigned n_sources, unsigned failed_inputs)
+		      const struct lm_matcher *m, const struct lm_input_stats *in,
+		      unsigned failed_inputs)
 {
 	const struct lm_engine_stats *st = lm_engine_stats(e);
-	uint64_t lines = 0, cut = 0, malformed = 0, fired = 0, match_errors = 0, crowded = 0;
-	uint64_t joined_cut = 0;
-	for (unsigned i = 0; i < n_sources; i++) {
-		lines += sources[i]->reader.line_no;
-		cut += sources[i]->reader.truncated;
-		malformed += sources[i]->dec.errors;
-		crowded += sources[i]->dec.crowded;
-		joined_cut += sources[i]->dec.joined_cut;
-	}
+	uint64_t fired = 0, match_errors = 0;
+	uint64_t lines = in->lines, cut = in->cut, malformed = in->malformed, crowded = in->crowded;
+	uint64_t joined_cut = in->joined_cut;
+	unsigned n_sources = in->inputs;
 	for (int s = 0; s < LM_SEV_NEVER; s++)
 		fired += st->fired[s];
 	for (unsigned i = 0; i < rs->n; i++)
@@ -124,6 +119,12 @@ void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_rule
 	if (joined_cut)
 		fprintf(out, "  %llu record%s joined from pieces cut at %u bytes\n",
 			(unsigned long long)joined_cut, joined_cut == 1 ? "" : "s", LM_PARTIAL_MAX);
+	if (in->ml_joined)
+		fprintf(out, "  %llu multi-line record%s joined (stack traces, continued lines)\n",
+			(unsigned long long)in->ml_joined, in->ml_joined == 1 ? "" : "s");
+	if (in->ml_cut)
+		fprintf(out, "  %llu multi-line record%s cut at --multiline-max-lines or --multiline-max-bytes\n",
+			(unsigned long long)in->ml_cut, in->ml_cut == 1 ? "" : "s");
 	if (crowded)
 		fprintf(out, "  %llu record%s with more than %d fields (the rest were dropped)\n",
 			(unsigned long long)crowded, crowded == 1 ? "" : "s", LM_FIELDS_MAX);
@@ -148,4 +149,27 @@ void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_rule
 			st->evicted == 1 ? "" : "s");
 	if (failed_inputs)
 		fprintf(out, "  %u input%s could not be read\n", failed_inputs, failed_inputs == 1 ? "" : "s");
+}
+
+void lm_summary_live(FILE *out, const struct lm_follow_stats *f, const struct lm_kafka_stats *k)
+{
+	if (f) {
+		fprintf(out, "  followed files: %llu opened, %llu renamed away or deleted, %llu truncated",
+			(unsigned long long)f->opened, (unsigned long long)f->rotations,
+			(unsigned long long)f->truncations);
+		if (f->truncations)
+			fprintf(out, " (%llu read on from the copy)", (unsigned long long)f->recovered);
+		fputc('\n', out);
+		if (f->state_errors)
+			fprintf(out, "  the state file could not be saved %llu time%s\n",
+				(unsigned long long)f->state_errors, f->state_errors == 1 ? "" : "s");
+	}
+	if (k) {
+		fprintf(out, "  kafka: %llu messages, %llu commits, %llu consumer errors",
+			(unsigned long long)k->messages, (unsigned long long)k->commits,
+			(unsigned long long)k->errors);
+		if (k->lag >= 0)
+			fprintf(out, ", lag %lld", (long long)k->lag);
+		fputc('\n', out);
+	}
 }

@@ -9,11 +9,17 @@
 #include <stdio.h>
 
 #include "analyzers/engine.h"
+#include "ingest/follow.h"
+#include "ingest/kafka.h"
 #include "ingest/source.h"
 #include "rules/matcher.h"
 
 void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_ruleset *rs,
-		      const struct lm_matcher *m, struct lm_source *const *sources,
-		      unsigned n_sources, unsigned failed_inputs);
+		      const struct lm_matcher *m, const struct lm_input_stats *in,
+		      unsigned failed_inputs);
+
+/* What following files and consuming Kafka went through (either may be
+ * NULL). */
+void lm_summary_live(FILE *out, const struct lm_follow_stats *f, const struct lm_kafka_stats *k);
 
 #endif

@@ -638,6 +638,28 @@ static bool check_rule(struct loader *ld, const yaml_node_t *node, struct lm_rul
 	return ld->errors == before;
 }
 
+/* A hash of a rule's definition as written (its YAML tree, not its place
+ * in the file), so a reload can tell a rule that did not change. */
+static uint64_t digest(struct loader *ld, const yaml_node_t *n, uint64_t h)
+{
+	h = lm_hash(h, &n->type, sizeof(n->type));
+	if (n->type == YAML_SCALAR_NODE)
+		return lm_hash(h, n->data.scalar.value, n->data.scalar.length + 1);
+	if (n->type == YAML_SEQUENCE_NODE) {
+		for (yaml_node_item_t *i = n->data.sequence.items.start;
+		     i < n->data.sequence.items.top; i++)
+			h = digest(ld, yaml_document_get_node(&ld->doc, *i), h);
+		return h;
+	}
+	if (n->type == YAML_MAPPING_NODE)
+		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+		     p < n->data.mapping.pairs.top; p++) {
+			h = digest(ld, yaml_document_get_node(&ld->doc, p->key), h);
+			h = digest(ld, yaml_document_get_node(&ld->doc, p->value), h);
+		}
+	return h;
+}
+
 static void load_rule(struct loader *ld, yaml_node_t *node)
 {
 	static const char *const keys[] = { "id", "title", "description", "severity", "layer",
@@ -659,6 +681,7 @@ static void load_rule(struct loader *ld, yaml_node_t *node)
 		lm_rule_fini(&r); /* the problems are reported; the set stays clean */
 		return;
 	}
+	r.digest = digest(ld, node, LM_HASH_SEED); /* no alias by now: a tree */
 	struct lm_ruleset *rs = ld->rs;
 	rs->rules = lm_xrealloc(rs->rules, (rs->n + 1) * sizeof(*rs->rules));
 	r.index = rs->n;

@@ -134,6 +134,7 @@ struct lm_rule {
 	char *file; /* where the rule was defined */
 	unsigned line, column;
 	unsigned index; /* position in its rule set */
+	uint64_t digest; /* of its definition: equal digests, same rule */
 };
 
 struct lm_ruleset {

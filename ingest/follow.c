@@ -1,0 +1,480 @@
+/*
+ * follow: followed files, rotation, truncation and the state file.  See
+ * follow.h.  Nothing here decodes: each file is an lm_source in follow mode;
+ * this module only decides which descriptors those sources read, from where,
+ * and when to let them go.
+ */
+#include "ingest/follow.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "ingest/state.h"
+
+/* Events taken from one file before the next file gets its turn. */
+#define TURN 256
+/* Safety scan when inotify is on: what it cannot see still gets noticed. */
+#define INOTIFY_RESCAN (2 * LM_NS_PER_SEC)
+/* Siblings looked at when searching for a copytruncate copy. */
+#define COPY_SEARCH_MAX 256
+
+struct followed {
+	struct lm_source src;
+	char *path;         /* the name it was found by */
+	dev_t dev;
+	ino_t ino;
+	struct lm_fp fp;
+	int wd;             /* inotify watch, or -1 */
+	bool rotated;       /* no longer at its path (or the copy of a truncated
+	                       file): read to the end, then closed */
+	bool checked;       /* looked at since it last ran dry */
+	lm_time_t quiet_at; /* wall clock: when it last ran dry while rotated */
+};
+
+struct lm_follow {
+	struct lm_follow_opts o;
+	struct followed **files;
+	unsigned n, cap, cur, turn;
+	unsigned next_index;
+	int inotify_fd;
+	bool scan_due;
+	lm_time_t next_scan, next_save;
+	struct lm_state saved;           /* what the state file said at start */
+	struct lm_input_stats closed_in; /* counters of the files closed */
+	struct lm_follow_stats stats;
+};
+
+static uint64_t read_offset(const struct followed *fl)
+{
+	return fl->src.reader.base + fl->src.reader.bytes;
+}
+
+/* After each read: the file still starts with the bytes it started with
+ * (else it was truncated and written again: the bytes just read are not the
+ * continuation, and the file is looked at again before reading on). */
+static bool still_same(void *arg)
+{
+	struct followed *fl = arg;
+	int fd = fl->src.reader.fd;
+	if (!lm_fp_same_start(&fl->fp, fd)) {
+		fl->checked = false;
+		return false;
+	}
+	struct stat st;
+	if (fl->fp.len < LM_FP_MAX && fstat(fd, &st) == 0)
+		lm_fp_grow(&fl->fp, fd, (uint64_t)st.st_size);
+	return true;
+}
+
+static void watch_file(struct lm_follow *f, struct followed *fl)
+{
+	fl->wd = -1;
+	if (f->inotify_fd >= 0)
+		fl->wd = inotify_add_watch(f->inotify_fd, fl->path,
+					   IN_MODIFY | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF);
+}
+
+/* A parent folder of each pattern whose last part alone is a glob: inotify
+ * tells when files appear there.  Deeper globs rely on the scan. */
+static void watch_folders(struct lm_follow *f)
+{
+	for (unsigned i = 0; i < f->o.n_patterns && f->inotify_fd >= 0; i++) {
+		char *copy = lm_xstrdup(f->o.patterns[i]);
+		const char *dir = dirname(copy);
+		if (!strpbrk(dir, "*?["))
+			inotify_add_watch(f->inotify_fd, dir,
+					  IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE);
+		free(copy);
+	}
+}
+
+static struct followed *add_file(struct lm_follow *f, int fd, const char *path,
+				 const struct stat *st, uint64_t offset)
+{
+	struct followed *fl = lm_xcalloc(1, sizeof(*fl));
+	lm_source_open_fd(&fl->src, fd, path, f->next_index++, &f->o.src);
+	if (lm_source_go_live(&fl->src, LM_READER_FOLLOW, offset) < 0) {
+		lm_log_warn("%s: cannot seek to %" PRIu64 ", reading from the start", path, offset);
+		lm_source_go_live(&fl->src, LM_READER_FOLLOW, 0);
+	}
+	fl->path = lm_xstrdup(path);
+	fl->dev = st->st_dev;
+	fl->ino = st->st_ino;
+	lm_fp_read(&fl->fp, fd);
+	fl->src.reader.still_same = still_same;
+	fl->src.reader.still_arg = fl;
+	watch_file(f, fl);
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 16;
+		f->files = lm_xrealloc(f->files, f->cap * sizeof(*f->files));
+	}
+	f->files[f->n++] = fl;
+	f->stats.opened++;
+	return fl;
+}
+
+static void close_file(struct lm_follow *f, unsigned i)
+{
+	struct followed *fl = f->files[i];
+	if (fl->wd >= 0 && f->inotify_fd >= 0)
+		inotify_rm_watch(f->inotify_fd, fl->wd);
+	lm_source_add_stats(&fl->src, &f->closed_in);
+	lm_source_close(&fl->src);
+	free(fl->path);
+	free(fl);
+	f->files[i] = f->files[--f->n];
+	if (f->cur >= f->n)
+		f->cur = 0;
+	f->stats.closed++;
+}
+
+static struct followed *find_open(struct lm_follow *f, dev_t dev, ino_t ino)
+{
+	for (unsigned i = 0; i < f->n; i++)
+		if (f->files[i]->dev == dev && f->files[i]->ino == ino && !f->files[i]->rotated)
+			return f->files[i];
+	return NULL;
+}
+
+/* Where a file found by a scan starts: a saved offset for the same file, its
+ * beginning for a file new since the state or since start, else its end. */
+static uint64_t start_offset(struct lm_follow *f, int fd, const char *path,
+			     const struct stat *st, bool at_start)
+{
+	const struct lm_state_entry *e = lm_state_find(&f->saved, st->st_dev, st->st_ino);
+	if (e && lm_fp_same_start(&e->fp, fd) && e->offset <= (uint64_t)st->st_size) {
+		uint64_t offset = e->offset;
+		lm_state_forget(&f->saved, e);
+		return offset;
+	}
+	/* Otherwise an entry for it stays: truncated while logmedic was down,
+	 * its copy is looked for by resume_rotated(). */
+	if (!at_start || f->o.from_beginning || lm_state_knows_path(&f->saved, path))
+		return 0;
+	return (uint64_t)st->st_size;
+}
+
+static void open_found(struct lm_follow *f, const char *path, bool at_start)
+{
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || find_open(f, st.st_dev, st.st_ino))
+		return;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		lm_log_warn("%s: %s", path, strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) < 0 || find_open(f, st.st_dev, st.st_ino)) {
+		close(fd);
+		return;
+	}
+	add_file(f, fd, path, &st, start_offset(f, fd, path, &st, at_start));
+}
+
+static void scan(struct lm_follow *f, bool at_start)
+{
+	for (unsigned i = 0; i < f->o.n_patterns; i++) {
+		glob_t g;
+		if (glob(f->o.patterns[i], 0, NULL, &g) == 0)
+			for (size_t k = 0; k < g.gl_pathc; k++)
+				open_found(f, g.gl_pathv[k], at_start);
+		globfree(&g);
+	}
+	f->scan_due = false;
+}
+
+/* Opens a file next to path that starts like fp and is at least size bytes
+ * long: the copy a copytruncate made.  -1 when there is none. */
+static int find_copy(const char *path, const struct lm_fp *fp, uint64_t size, dev_t skip_dev,
+		     ino_t skip_ino)
+{
+	char *d = lm_xstrdup(path), *b = lm_xstrdup(path);
+	const char *dir = dirname(d), *base = basename(b);
+	size_t blen = strlen(base);
+	int found = -1;
+	DIR *dh = opendir(dir);
+	for (unsigned seen = 0; dh && found < 0 && seen < COPY_SEARCH_MAX; seen++) {
+		const struct dirent *de = readdir(dh);
+		if (!de)
+			break;
+		if (strncmp(de->d_name, base, blen) != 0 || de->d_name[blen] == '\0')
+			continue;
+		char full[PATH_MAX];
+		if (snprintf(full, sizeof(full), "%s/%s", dir, de->d_name) >= (int)sizeof(full))
+			continue;
+		int fd = open(full, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    !(st.st_dev == skip_dev && st.st_ino == skip_ino) &&
+		    (uint64_t)st.st_size >= size && lm_fp_same_start(fp, fd))
+			found = fd;
+		else if (fd >= 0)
+			close(fd);
+	}
+	if (dh)
+		closedir(dh);
+	free(d);
+	free(b);
+	return found;
+}
+
+/* The file was truncated.  Its source goes on reading the copy from where
+ * it stopped (as a rotated file), and a new source reads the file from 0. */
+static void truncated(struct lm_follow *f, struct followed *fl)
+{
+	f->stats.truncations++;
+	uint64_t pos = read_offset(fl);
+	int copy = find_copy(fl->path, &fl->fp, pos, fl->dev, fl->ino);
+	if (copy < 0) {
+		lm_log_warn("%s: truncated; lines written after offset %" PRIu64 " and before the truncation are lost (no copy found next to it)",
+			    fl->path, pos);
+		lm_source_restart(&fl->src);
+		lm_fp_read(&fl->fp, fl->src.reader.fd);
+		lseek(fl->src.reader.fd, 0, SEEK_SET);
+		return;
+	}
+	f->stats.recovered++;
+	int fd = fl->src.reader.fd;
+	struct stat st;
+	lseek(copy, (off_t)pos, SEEK_SET);
+	fl->src.reader.fd = copy;
+	if (fstat(copy, &st) == 0) {
+		fl->dev = st.st_dev;
+		fl->ino = st.st_ino;
+	}
+	fl->rotated = true;
+	if (fl->wd >= 0)
+		inotify_rm_watch(f->inotify_fd, fl->wd);
+	fl->wd = -1;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return;
+	}
+	lseek(fd, 0, SEEK_SET);
+	add_file(f, fd, fl->path, &st, 0);
+}
+
+/* Before reading on: whether the file is still at its path and still the
+ * same file from its first byte. */
+static void check(struct lm_follow *f, struct followed *fl)
+{
+	fl->checked = true;
+	if (fl->rotated)
+		return;
+	struct stat st, at_path;
+	if (stat(fl->path, &at_path) < 0 || at_path.st_dev != fl->dev || at_path.st_ino != fl->ino) {
+		fl->rotated = true;
+		f->stats.rotations++;
+		f->scan_due = true; /* the new file at the path */
+		return;
+	}
+	if (fstat(fl->src.reader.fd, &st) < 0)
+		return;
+	if ((uint64_t)st.st_size < read_offset(fl) || !lm_fp_same_start(&fl->fp, fl->src.reader.fd)) {
+		truncated(f, fl);
+		return;
+	}
+	lm_fp_grow(&fl->fp, fl->src.reader.fd, (uint64_t)st.st_size);
+}
+
+/* A file that ran dry: a rotated one is closed once it is deleted or has
+ * been quiet for the rotate wait.  Returns whether it was closed. */
+static bool dry(struct lm_follow *f, unsigned i)
+{
+	struct followed *fl = f->files[i];
+	fl->checked = false;
+	if (!fl->rotated)
+		return false;
+	lm_time_t now = lm_clock_wall();
+	if (!fl->quiet_at)
+		fl->quiet_at = now;
+	struct stat st;
+	bool deleted = fstat(fl->src.reader.fd, &st) == 0 && st.st_nlink == 0;
+	if (!deleted && now - fl->quiet_at < f->o.rotate_wait)
+		return false;
+	close_file(f, i);
+	return true;
+}
+
+enum lm_source_status lm_follow_next(struct lm_follow *f, const struct lm_event **ev)
+{
+	for (unsigned tried = 0; tried <= f->n && f->n;) {
+		if (f->cur >= f->n)
+			f->cur = 0;
+		struct followed *fl = f->files[f->cur];
+		if (!fl->checked)
+			check(f, fl);
+		if (f->turn < TURN && lm_source_next(&fl->src) == LM_SOURCE_EVENT) {
+			f->turn++;
+			fl->quiet_at = 0;
+			*ev = fl->src.out;
+			return LM_SOURCE_EVENT;
+		}
+		bool was_turn = f->turn >= TURN;
+		f->turn = 0;
+		if (was_turn)
+			fl->checked = false; /* looked at again before its next turn */
+		if (was_turn || !dry(f, f->cur))
+			f->cur++;
+		tried++;
+	}
+	return LM_SOURCE_WAIT;
+}
+
+static void drain_inotify(struct lm_follow *f)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	for (;;) {
+		ssize_t n = read(f->inotify_fd, buf, sizeof(buf));
+		if (n <= 0)
+			return;
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+					IN_MOVE_SELF | IN_DELETE_SELF | IN_Q_OVERFLOW))
+				f->scan_due = true;
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+}
+
+void lm_follow_tick(struct lm_follow *f)
+{
+	lm_time_t now = lm_clock_wall();
+	if (f->inotify_fd >= 0)
+		drain_inotify(f);
+	for (unsigned i = 0; i < f->n; i++)
+		f->files[i]->checked = false;
+	if (now >= f->next_scan)
+		f->scan_due = true;
+	if (f->scan_due) {
+		for (unsigned i = 0; i < f->n; i++)
+			check(f, f->files[i]);
+		scan(f, false);
+		f->next_scan = now + (f->inotify_fd >= 0 ? INOTIFY_RESCAN : f->o.poll_interval);
+	}
+	if (f->o.state_path && now >= f->next_save)
+		lm_follow_save(f);
+}
+
+lm_time_t lm_follow_wake_at(const struct lm_follow *f)
+{
+	lm_time_t at = f->next_scan;
+	if (f->o.state_path && f->next_save < at)
+		at = f->next_save;
+	return at;
+}
+
+void lm_follow_save(struct lm_follow *f)
+{
+	f->next_save = lm_clock_wall() + f->o.state_interval;
+	if (!f->o.state_path)
+		return;
+	if (f->o.flush)
+		f->o.flush(f->o.flush_arg);
+	struct lm_state now;
+	lm_state_init(&now);
+	for (unsigned i = 0; i < f->n; i++) {
+		const struct followed *fl = f->files[i];
+		lm_state_add(&now, fl->dev, fl->ino, &fl->fp, lm_source_offset(&fl->src), fl->path);
+	}
+	if (lm_state_save(&now, f->o.state_path) < 0)
+		f->stats.state_errors++;
+	else
+		f->stats.state_saves++;
+	lm_state_fini(&now);
+}
+
+/* Files of the state rotated while logmedic was down (renamed, or copied
+ * and truncated): the file next to their path that starts as they did is
+ * read from the saved offset to its end. */
+static void resume_rotated(struct lm_follow *f)
+{
+	while (f->saved.n) {
+		const struct lm_state_entry *e = &f->saved.e[f->saved.n - 1];
+		int fd = find_copy(e->path, &e->fp, e->offset, 0, 0);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0 && !find_open(f, st.st_dev, st.st_ino))
+			add_file(f, fd, e->path, &st, e->offset)->rotated = true;
+		else if (fd >= 0)
+			close(fd);
+		lm_state_forget(&f->saved, e);
+	}
+}
+
+struct lm_follow *lm_follow_new(const struct lm_follow_opts *o)
+{
+	struct lm_follow *f = lm_xcalloc(1, sizeof(*f));
+	f->o = *o;
+	f->next_index = o->first_index;
+	lm_state_init(&f->saved);
+	if (o->state_path && lm_state_load(&f->saved, o->state_path) < 0) {
+		lm_state_fini(&f->saved);
+		free(f);
+		return NULL;
+	}
+	f->inotify_fd = -1;
+	if (o->inotify) {
+		f->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (f->inotify_fd < 0)
+			lm_log_warn("inotify: %s; polling every %lld ms instead", strerror(errno),
+				    (long long)(o->poll_interval / LM_NS_PER_MS));
+	}
+	watch_folders(f);
+	scan(f, true);
+	resume_rotated(f);
+	lm_time_t now = lm_clock_wall();
+	f->next_scan = now + (f->inotify_fd >= 0 ? INOTIFY_RESCAN : o->poll_interval);
+	f->next_save = now + o->state_interval;
+	return f;
+}
+
+void lm_follow_free(struct lm_follow *f)
+{
+	if (!f)
+		return;
+	while (f->n)
+		close_file(f, f->n - 1);
+	free(f->files);
+	lm_state_fini(&f->saved);
+	if (f->inotify_fd >= 0)
+		close(f->inotify_fd);
+	free(f);
+}
+
+int lm_follow_fd(const struct lm_follow *f)
+{
+	return f->inotify_fd;
+}
+
+const struct lm_follow_stats *lm_follow_stats(const struct lm_follow *f)
+{
+	return &f->stats;
+}
+
+void lm_follow_input_stats(const struct lm_follow *f, struct lm_input_stats *in)
+{
+	in->inputs += f->closed_in.inputs;
+	in->lines += f->closed_in.lines;
+	in->cut += f->closed_in.cut;
+	in->malformed += f->closed_in.malformed;
+	in->crowded += f->closed_in.crowded;
+	in->joined_cut += f->closed_in.joined_cut;
+	in->ml_joined += f->closed_in.ml_joined;
+	in->ml_cut += f->closed_in.ml_cut;
+	for (unsigned i = 0; i < f->n; i++)
+		lm_source_add_stats(&f->files[i]->src, in);
+}
