@@ -110,6 +110,43 @@ static void split(struct text_out *t, const struct lm_diagnosis *d)
 	lm_buf_putc(&t->line, '\n');
 }
 
+/* Lines of a joined record (a stack trace) shown under its first one. */
+#define EVIDENCE_LINES_SHOWN 12
+
+/* One evidence text; the lines of a joined record each on a line of their
+ * own, marked "|" so log text cannot pass for logmedic's own lines. */
+static void evidence_text(struct text_out *t, const char *s, size_t n)
+{
+	unsigned shown = 0;
+	for (;;) {
+		const char *nl = memchr(s, '\n', n);
+		size_t len = nl ? (size_t)(nl - s) : n;
+		if (shown > 0) {
+			lm_buf_putc(&t->line, '\n');
+			label(t, "");
+			lm_buf_puts(&t->line, "| ");
+			if (len && s[0] == '\t') { /* Java and Go frames */
+				lm_buf_puts(&t->line, "    ");
+				s++, len--, n--;
+			}
+		}
+		untrusted(t, s, len);
+		if (!nl)
+			return;
+		n -= len + 1;
+		s = nl + 1;
+		if (++shown == EVIDENCE_LINES_SHOWN && n) {
+			unsigned more = 1;
+			for (size_t i = 0; i < n; i++)
+				more += s[i] == '\n';
+			lm_buf_putc(&t->line, '\n');
+			label(t, "");
+			lm_buf_printf(&t->line, "| [%u more line%s]", more, more == 1 ? "" : "s");
+			return;
+		}
+	}
+}
+
 static void evidence(struct text_out *t, const struct lm_diagnosis *d)
 {
 	const struct lm_evidence *ev[LM_EVIDENCE_FIRST + LM_EVIDENCE_LATEST];
@@ -118,7 +155,7 @@ static void evidence(struct text_out *t, const struct lm_diagnosis *d)
 		label(t, i ? "" : "evidence");
 		untrusted(t, ev[i]->source, strlen(ev[i]->source));
 		lm_buf_printf(&t->line, ":%llu: ", (unsigned long long)ev[i]->line_no);
-		untrusted(t, ev[i]->text.data ? ev[i]->text.data : "", ev[i]->text.len);
+		evidence_text(t, ev[i]->text.data ? ev[i]->text.data : "", ev[i]->text.len);
 		if (ev[i]->cut)
 			lm_buf_puts(&t->line, " [...]");
 		lm_buf_putc(&t->line, '\n');
