@@ -30,3 +30,11 @@ void lm_log_warn(const char *fmt, ...)
 	vlog("warning: ", fmt, ap);
 	va_end(ap);
 }
+
+void lm_log_info(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(NULL, fmt, ap);
+	va_end(ap);
+}

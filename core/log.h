@@ -9,5 +9,7 @@
 
 void lm_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void lm_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* What a long run went through (a rules reload, a Kafka rebalance). */
+void lm_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -173,7 +173,7 @@ static void reload(struct lm_loop *l, void *arg)
 	r->engine = l->engine = e;
 	r->rs = rs;
 	r->matcher = matcher;
-	lm_log_warn("SIGHUP: %u rules loaded again, %u of them unchanged kept their state", rs->n,
+	lm_log_info("SIGHUP: %u rules loaded again, %u of them unchanged kept their state", rs->n,
 		    kept);
 }
 
@@ -287,8 +287,10 @@ int lm_run(const struct lm_options *o)
 		fs = *lm_follow_stats(r.follow);
 	}
 	lm_follow_free(r.follow);
-	if (r.kafka)
+	if (r.kafka) {
+		lm_kafka_commit(r.kafka, true);
 		ks = *lm_kafka_stats(r.kafka);
+	}
 	lm_kafka_free(r.kafka);
 	if (!o->quiet) {
 		lm_summary_print(stderr, r.engine, r.rs, r.matcher, &in, r.failed);

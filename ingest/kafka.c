@@ -51,7 +51,6 @@ struct lm_kafka {
 	rd_kafka_t *rk;
 	rd_kafka_queue_t *queue; /* the consumer queue, with the pipe as IO event */
 	int pipe[2];
-	unsigned index;
 	size_t max_line;
 	void (*flush)(void *arg);
 	void *flush_arg;
@@ -302,8 +301,22 @@ static bool cooperative(rd_kafka_t *rk)
 	return proto && strcmp(proto, "COOPERATIVE") == 0;
 }
 
+/* "assigned", "revoked": the partitions, on standard error, so an operator
+ * (and the tests) can see how the group shares the topic. */
+static void log_parts(const char *what, const rd_kafka_topic_partition_list_t *parts)
+{
+	struct lm_buf b;
+	lm_buf_init(&b);
+	for (int i = 0; i < parts->cnt; i++)
+		lm_buf_printf(&b, " %s/%d", parts->elems[i].topic, (int)parts->elems[i].partition);
+	lm_log_info("kafka: %s %d partition%s:%s", what, parts->cnt, parts->cnt == 1 ? "" : "s",
+		    b.len ? b.data : "");
+	lm_buf_fini(&b);
+}
+
 static void assign_parts(struct lm_kafka *k, rd_kafka_topic_partition_list_t *parts)
 {
+	log_parts("assigned", parts);
 	for (int i = 0; i < parts->cnt; i++) { /* a fresh start for each partition */
 		struct kpart *p = find_part(k, parts->elems[i].topic, parts->elems[i].partition);
 		if (p)
@@ -325,6 +338,7 @@ static void assign_parts(struct lm_kafka *k, rd_kafka_topic_partition_list_t *pa
 
 static void revoke_parts(struct lm_kafka *k, rd_kafka_topic_partition_list_t *parts)
 {
+	log_parts("revoked", parts);
 	mark_processed(k);
 	call_flush(k);
 	commit_revoked(k, parts, rd_kafka_assignment_lost(k->rk));
@@ -497,7 +511,6 @@ struct lm_kafka *lm_kafka_new(const struct lm_kafka_opts *o, unsigned source_ind
 {
 	struct lm_kafka *k = lm_xcalloc(1, sizeof(*k));
 	k->pipe[0] = k->pipe[1] = -1;
-	k->index = source_index;
 	k->max_line = o->max_line ? o->max_line : LM_MAX_LINE_DEFAULT;
 	k->flush = o->flush;
 	k->flush_arg = o->flush_arg;
