@@ -467,14 +467,7 @@ const struct lm_follow_stats *lm_follow_stats(const struct lm_follow *f)
 
 void lm_follow_input_stats(const struct lm_follow *f, struct lm_input_stats *in)
 {
-	in->inputs += f->closed_in.inputs;
-	in->lines += f->closed_in.lines;
-	in->cut += f->closed_in.cut;
-	in->malformed += f->closed_in.malformed;
-	in->crowded += f->closed_in.crowded;
-	in->joined_cut += f->closed_in.joined_cut;
-	in->ml_joined += f->closed_in.ml_joined;
-	in->ml_cut += f->closed_in.ml_cut;
+	lm_input_stats_add(in, &f->closed_in);
 	for (unsigned i = 0; i < f->n; i++)
 		lm_source_add_stats(&f->files[i]->src, in);
 }

@@ -47,6 +47,18 @@ int lm_source_open(struct lm_source *src, const char *path, unsigned index,
 	return 0;
 }
 
+void lm_input_stats_add(struct lm_input_stats *to, const struct lm_input_stats *in)
+{
+	to->inputs += in->inputs;
+	to->lines += in->lines;
+	to->cut += in->cut;
+	to->malformed += in->malformed;
+	to->crowded += in->crowded;
+	to->joined_cut += in->joined_cut;
+	to->ml_joined += in->ml_joined;
+	to->ml_cut += in->ml_cut;
+}
+
 void lm_source_add_stats(const struct lm_source *src, struct lm_input_stats *in)
 {
 	in->inputs++;
@@ -146,6 +158,15 @@ static bool decoder_holds(const struct lm_decode_ctx *dec)
 	return false;
 }
 
+/* A record the decoder completed: its line, cut flag, problems and time. */
+static void finish_record(struct lm_source *src, bool cut, uint64_t problem_line)
+{
+	src->ev.line_no = src->dec.record_line;
+	src->ev.truncated = cut || src->dec.record_cut;
+	report_problems(src, problem_line);
+	lm_stamp_event(&src->stamp, &src->ev);
+}
+
 /* Decodes one physical line; true when it completed a record in src->ev. */
 static bool decode(struct lm_source *src, struct lm_str line, bool cut)
 {
@@ -157,10 +178,7 @@ static bool decode(struct lm_source *src, struct lm_str line, bool cut)
 			src->dec_pos = src->reader.line_pos;
 		return false;
 	}
-	src->ev.line_no = src->dec.record_line;
-	src->ev.truncated = cut || src->dec.record_cut;
-	report_problems(src, src->reader.line_no);
-	lm_stamp_event(&src->stamp, &src->ev);
+	finish_record(src, cut, src->reader.line_no);
 	return true;
 }
 
@@ -171,10 +189,7 @@ static bool decode_flush(struct lm_source *src)
 	start_record(src);
 	if (!lm_decode_flush(&src->dec, &src->ev))
 		return false;
-	src->ev.line_no = src->dec.record_line;
-	src->ev.truncated = src->dec.record_cut;
-	report_problems(src, src->ev.line_no);
-	lm_stamp_event(&src->stamp, &src->ev);
+	finish_record(src, false, src->dec.record_line);
 	return true;
 }
 

@@ -78,6 +78,7 @@ struct lm_input_stats {
 	uint64_t ml_joined, ml_cut; /* multi-line records joined, cut at a bound */
 };
 
+void lm_input_stats_add(struct lm_input_stats *to, const struct lm_input_stats *in);
 void lm_source_add_stats(const struct lm_source *src, struct lm_input_stats *in);
 
 /* Opens path ("-" is stdin).  Returns 0 or a negative errno; on error the
