@@ -40,6 +40,9 @@ enum {
 	OPT_TOPIC,
 	OPT_GROUP,
 	OPT_COMMIT_INTERVAL,
+	OPT_OUTPUT_OPT,
+	OPT_WEBHOOK_FORMAT,
+	OPT_OUTPUT_QUEUE,
 };
 
 static const struct option long_options[] = {
@@ -64,6 +67,9 @@ static const struct option long_options[] = {
 	{ "rules", required_argument, NULL, 'r' },
 	{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
 	{ "output", required_argument, NULL, 'o' },
+	{ "output-opt", required_argument, NULL, OPT_OUTPUT_OPT },
+	{ "webhook-format", required_argument, NULL, OPT_WEBHOOK_FORMAT },
+	{ "output-queue", required_argument, NULL, OPT_OUTPUT_QUEUE },
 	{ "matches", no_argument, NULL, OPT_MATCHES },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "no-redact", no_argument, NULL, OPT_NO_REDACT },
@@ -122,6 +128,12 @@ void lm_options_usage(FILE *out)
 	      "      --max-keys N      group keys kept per rule (default 10000)\n"
 	      "Output:\n"
 	      "  -o, --output FORMAT   text (default) or json: one object per line\n"
+	      "  -o, --output NAME=TARGET  also send diagnoses to a network output (see\n"
+	      "                        docs/outputs.md); repeatable\n"
+	      "      --output-opt NAME.KEY=VALUE  a setting of output NAME; repeatable\n"
+	      "      --webhook-format F  json (default) or slack, for webhook outputs\n"
+	      "      --output-queue N  diagnoses queued per network output (default 10000;\n"
+	      "                        the oldest is dropped, and counted, beyond)\n"
 	      "      --matches         instead of diagnoses, one JSON object per input line\n"
 	      "                        that hit a rule\n"
 	      "      --color WHEN      auto (default), always or never\n"
@@ -259,9 +271,31 @@ static int parse_one(struct lm_options *o, int c, const char *arg)
 		o->max_keys = (unsigned)n;
 		return 0;
 	case 'o':
+		if (strchr(arg, '=')) {
+			o->net_outputs = append(o->net_outputs, &o->n_net_outputs, arg);
+			return 0;
+		}
 		if (strcmp(arg, "text") && strcmp(arg, "json"))
-			return usage_error("--output: unknown format \"%s\" (text or json)", arg);
+			return usage_error("--output: unknown format \"%s\" (text, json, or NAME=TARGET)", arg);
 		o->output = arg;
+		return 0;
+	case OPT_OUTPUT_OPT:
+		if (!strchr(arg, '.') || !strchr(arg, '=') || strchr(arg, '.') > strchr(arg, '='))
+			return usage_error("--output-opt: \"%s\" is not NAME.KEY=VALUE", arg);
+		o->output_opts = append(o->output_opts, &o->n_output_opts, arg);
+		return 0;
+	case OPT_WEBHOOK_FORMAT:
+		if (strcmp(arg, "json") && strcmp(arg, "slack"))
+			return usage_error("--webhook-format: \"%s\" is not json or slack", arg);
+		o->output_opts = append(o->output_opts, &o->n_output_opts,
+					strcmp(arg, "slack") ? "webhook.format=json" : "webhook.format=slack");
+		return 0;
+	case OPT_OUTPUT_QUEUE:
+		errno = 0;
+		n = strtoul(arg, &end, 10);
+		if (errno || *end || n < 1 || n > 10000000 || arg[0] == '-')
+			return usage_error("--output-queue: bad number \"%s\" (1 to 10000000)", arg);
+		o->output_queue = (unsigned)n;
 		return 0;
 	case OPT_MATCHES:
 		o->matches = true;
@@ -311,6 +345,8 @@ static int check_live(const struct lm_options *o)
 		return usage_error("%s: only with --kafka", o->topics ? "--topic" : o->group ? "--group" : "-X");
 	if (o->state && !o->n_follow)
 		return usage_error("--state %s: only with --follow", o->state);
+	if (o->matches && o->n_net_outputs)
+		return usage_error("--output %s: --matches writes no diagnoses to send", o->net_outputs[0]);
 	return 0;
 }
 
@@ -344,6 +380,10 @@ void lm_options_fini(struct lm_options *o)
 	free(o->rules);
 	free(o->follow);
 	free(o->kafka_conf);
+	free(o->net_outputs);
+	free(o->output_opts);
+	o->net_outputs = NULL;
+	o->output_opts = NULL;
 	o->rules = NULL;
 	o->follow = NULL;
 	o->kafka_conf = NULL;

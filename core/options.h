@@ -21,7 +21,12 @@ struct lm_options {
 	const char **rules;   /* --rules, in order */
 	unsigned n_rules;
 	unsigned max_keys;
-	const char *output;   /* "text" or "json" */
+	const char *output;   /* "text" or "json": standard output */
+	const char **net_outputs; /* --output NAME=TARGET, in order */
+	unsigned n_net_outputs;
+	const char **output_opts; /* --output-opt NAME.KEY=VALUE, in order */
+	unsigned n_output_opts;
+	unsigned output_queue; /* items queued per network output */
 	bool matches;
 	enum lm_color color;
 	bool quiet;

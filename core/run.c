@@ -22,10 +22,14 @@
 #include "ingest/kafka.h"
 #include "ingest/merge.h"
 #include "ingest/source.h"
+#include "ingest/timestamp.h"
 #include "outputs/output.h"
 #include "outputs/summary.h"
 #include "rules/loader.h"
 #include "rules/matcher.h"
+
+/* Standard output and the network outputs. */
+#define LM_OUTPUTS_MAX 16
 
 struct run {
 	const struct lm_options *o;
@@ -36,7 +40,8 @@ struct run {
 	unsigned n_sources, failed;
 	struct lm_follow *follow;
 	struct lm_kafka *kafka;
-	struct lm_output output;
+	struct lm_output outputs[LM_OUTPUTS_MAX];
+	unsigned n_outputs;
 	struct lm_matches_writer *matches;
 	struct lm_engine *engine;
 };
@@ -109,6 +114,81 @@ static bool use_color(const struct lm_options *o)
 	return isatty(STDOUT_FILENO) && !(no && *no);
 }
 
+/* A duration setting of a network output into *out; false after
+ * reporting a bad one. */
+static bool duration_setting(const struct lm_output_conf *c, const char *name, const char *key,
+			     lm_time_t *out)
+{
+	const char *v = lm_output_setting(c, key);
+	if (!v)
+		return true;
+	if (lm_duration_parse(v, out) < 0 || *out <= 0) {
+		lm_log_error("--output-opt %s.%s=%s: not a duration (such as 500ms, 5s)", name, key, v);
+		return false;
+	}
+	return true;
+}
+
+/* The settings --output-opt gives output `name` ("name.key=value"), and
+ * what the delivery takes from them. */
+static bool output_conf(const struct lm_options *o, const char *name, struct lm_output_conf *c)
+{
+	size_t n = strlen(name);
+	const char **mine = lm_xcalloc(o->n_output_opts + 1, sizeof(*mine));
+	for (unsigned i = 0; i < o->n_output_opts; i++)
+		if (strncmp(o->output_opts[i], name, n) == 0 && o->output_opts[i][n] == '.')
+			mine[c->n_settings++] = o->output_opts[i] + n + 1;
+	c->settings = mine;
+	c->delivery.queue_max = o->output_queue;
+	const char *batch = lm_output_setting(c, "batch");
+	if (batch) {
+		char *end;
+		unsigned long b = strtoul(batch, &end, 10);
+		if (*end || b < 1 || b > 100000) {
+			lm_log_error("--output-opt %s.batch=%s: not a number from 1 to 100000", name, batch);
+			return false;
+		}
+		c->delivery.batch_max = (unsigned)b;
+	}
+	return duration_setting(c, name, "retry", &c->delivery.retry_initial) &&
+	       duration_setting(c, name, "retry_max", &c->delivery.retry_max) &&
+	       duration_setting(c, name, "stop_timeout", &c->delivery.stop_bound);
+}
+
+/* One NAME=TARGET output; false after reporting the problem. */
+static bool open_network_output(struct run *r, const struct lm_options *o, const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	char *name = lm_xstrndup(spec, (size_t)(eq - spec));
+	const struct lm_output_ops *ops = lm_output_find(name);
+	struct lm_output_conf c = { .target = eq + 1 };
+	bool ok = false;
+	if (!ops || !ops->stats)
+		lm_log_error("--output %s: no network output \"%s\" (%s)", spec, name, lm_output_names());
+	else if (r->n_outputs == LM_OUTPUTS_MAX)
+		lm_log_error("--output %s: at most %d outputs", spec, LM_OUTPUTS_MAX - 1);
+	else if (output_conf(o, name, &c) && (r->outputs[r->n_outputs].state = ops->init(&c)))
+		ok = true;
+	if (ok)
+		r->outputs[r->n_outputs++].ops = ops;
+	free((void *)c.settings);
+	free(name);
+	return ok;
+}
+
+static int open_outputs(struct run *r, const struct lm_options *o)
+{
+	const struct lm_output_ops *ops = lm_output_find(o->output);
+	struct lm_output_conf c = { .out = stdout, .color = use_color(o) };
+	r->outputs[0] = (struct lm_output){ ops, ops->init(&c) };
+	r->n_outputs = 1;
+	for (unsigned i = 0; i < o->n_net_outputs; i++)
+		if (!open_network_output(r, o, o->net_outputs[i]))
+			return -1;
+	return 0;
+}
+
+
 /* Standard input alone, from a pipe, socket or terminal: it stays open, so
  * it is read live. */
 static bool stdin_is_live(const struct run *r)
@@ -142,8 +222,8 @@ static void read_all(struct run *r)
 static struct lm_engine *new_engine(struct run *r, struct lm_ruleset *rs,
 				    struct lm_matcher *matcher)
 {
-	struct lm_engine *e = lm_engine_new(rs, matcher, &r->output, r->output.ops ? 1 : 0,
-					    r->matches, r->o->max_keys);
+	struct lm_engine *e = lm_engine_new(rs, matcher, r->outputs, r->n_outputs, r->matches,
+					    r->o->max_keys);
 	lm_engine_set_redact(e, !r->o->no_redact);
 	return e;
 }
@@ -232,8 +312,8 @@ static int go_live(struct run *r, const struct lm_options *o)
 static void cleanup(struct run *r)
 {
 	lm_engine_free(r->engine);
-	if (r->output.ops)
-		r->output.ops->fini(r->output.state);
+	for (unsigned i = 0; i < r->n_outputs; i++)
+		r->outputs[i].ops->fini(r->outputs[i].state);
 	lm_matches_writer_free(r->matches);
 	for (unsigned i = 0; i < r->n_sources; i++) {
 		lm_source_close(r->sources[i]);
@@ -262,12 +342,10 @@ int lm_run(const struct lm_options *o)
 	if (!(r.rs = load_rules(o, &r.matcher)) || source_opts(&r, o) < 0)
 		goto out;
 	open_inputs(&r, o);
-	if (o->matches) {
+	if (o->matches)
 		r.matches = lm_matches_writer_new(stdout, !o->no_redact);
-	} else {
-		r.output.ops = lm_output_find(o->output);
-		r.output.state = r.output.ops->init(stdout, use_color(o));
-	}
+	else if (open_outputs(&r, o) < 0)
+		goto out;
 	r.engine = new_engine(&r, r.rs, r.matcher);
 	bool live = o->n_follow || o->kafka || stdin_is_live(&r);
 	if (live ? go_live(&r, o) < 0 : (read_all(&r), 0))

@@ -16,6 +16,7 @@
 #include "core/redact.h"
 #include "core/sanitize.h"
 #include "ingest/timestamp.h"
+#include "outputs/jsonw.h"
 #include "outputs/output.h"
 
 struct json_out {
@@ -189,9 +190,8 @@ static void remediation_array(struct json_out *j, const struct lm_diagnosis *d)
 	yajl_gen_array_close(j->g);
 }
 
-static void json_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_emit kind)
+static void diagnosis_object(struct json_out *j, const struct lm_diagnosis *d, enum lm_emit kind)
 {
-	struct json_out *j = state;
 	const struct lm_rule *r = d->rule;
 	yajl_gen_map_open(j->g);
 	kv(j, "type", "diagnosis");
@@ -246,6 +246,12 @@ static void json_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_em
 	kv(j, "incident", d->incident);
 	kv(j, "root_cause", d->root_rule ? d->root_rule->id : NULL);
 	yajl_gen_map_close(j->g);
+}
+
+static void json_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_emit kind)
+{
+	struct json_out *j = state;
+	diagnosis_object(j, d, kind);
 	flush_line(j);
 }
 
@@ -277,10 +283,9 @@ static void json_aggregate(void *state, const struct lm_aggregate_row *row, unsi
 	flush_line(j);
 }
 
-static void *json_init(FILE *out, bool color)
+static void *json_init(const struct lm_output_conf *c)
 {
-	(void)color;
-	return json_new(out);
+	return json_new(c->out);
 }
 
 static void json_fini(void *state)
@@ -344,4 +349,113 @@ void lm_matches_write(struct lm_matches_writer *w, const char *source, uint64_t 
 	fields_object(j, fields);
 	yajl_gen_map_close(j->g);
 	flush_line(j);
+}
+
+/* The JSON writer of outputs/jsonw.h: the same generator, into memory. */
+struct lm_jw {
+	struct json_out j;
+};
+
+struct lm_jw *lm_jw_new(void)
+{
+	return (struct lm_jw *)json_new(NULL);
+}
+
+void lm_jw_free(struct lm_jw *w)
+{
+	json_free(w ? &w->j : NULL);
+}
+
+void lm_jw_reset(struct lm_jw *w)
+{
+	yajl_gen_clear(w->j.g);
+	yajl_gen_reset(w->j.g, NULL);
+}
+
+struct lm_str lm_jw_text(struct lm_jw *w)
+{
+	const unsigned char *buf;
+	size_t len;
+	yajl_gen_get_buf(w->j.g, &buf, &len);
+	return (struct lm_str){ (const char *)buf, len };
+}
+
+void lm_jw_map(struct lm_jw *w)
+{
+	yajl_gen_map_open(w->j.g);
+}
+
+void lm_jw_end_map(struct lm_jw *w)
+{
+	yajl_gen_map_close(w->j.g);
+}
+
+void lm_jw_array(struct lm_jw *w)
+{
+	yajl_gen_array_open(w->j.g);
+}
+
+void lm_jw_end_array(struct lm_jw *w)
+{
+	yajl_gen_array_close(w->j.g);
+}
+
+void lm_jw_key(struct lm_jw *w, const char *k)
+{
+	key(&w->j, k);
+}
+
+void lm_jw_str(struct lm_jw *w, const char *s, size_t n)
+{
+	str(&w->j, s, n);
+}
+
+void lm_jw_cstr(struct lm_jw *w, const char *s)
+{
+	if (s)
+		cstr(&w->j, s);
+	else
+		yajl_gen_null(w->j.g);
+}
+
+void lm_jw_int(struct lm_jw *w, long long v)
+{
+	yajl_gen_integer(w->j.g, v);
+}
+
+void lm_jw_num(struct lm_jw *w, double v, int decimals)
+{
+	number(&w->j, v, decimals);
+}
+
+void lm_jw_bool(struct lm_jw *w, bool v)
+{
+	yajl_gen_bool(w->j.g, v);
+}
+
+void lm_jw_null(struct lm_jw *w)
+{
+	yajl_gen_null(w->j.g);
+}
+
+void lm_jw_time(struct lm_jw *w, lm_time_t t)
+{
+	time_value(&w->j, t);
+}
+
+void lm_jw_fields(struct lm_jw *w, const struct lm_fields *fs)
+{
+	fields_object(&w->j, fs);
+}
+
+void lm_jw_diagnosis(struct lm_jw *w, const struct lm_diagnosis *d, enum lm_emit kind)
+{
+	diagnosis_object(&w->j, d, kind);
+}
+
+void lm_jw_render(struct lm_jw *w, const struct lm_diagnosis *d, const char *tmpl)
+{
+	lm_buf_reset(&w->j.cmd);
+	lm_diagnosis_render(d, tmpl, &w->j.cmd);
+	str(&w->j, w->j.cmd.data ? w->j.cmd.data : "", w->j.cmd.len);
 }

@@ -1,6 +1,10 @@
 /*
  * output: where diagnoses go.  Each output is a static const table of
  * callbacks listed in output.c; a running output holds its table and state.
+ * Standard output takes `text` or `json`; network outputs (`NAME=TARGET`)
+ * encode each diagnosis into bytes on the pipeline thread and hand them to
+ * their delivery queue (outputs/delivery.h), so a slow server never stalls
+ * the pipeline.
  *
  * An output borrows a diagnosis for one call and must not keep pointers
  * into it.  Text coming from logs is untrusted: every output escapes it for
@@ -14,6 +18,7 @@
 
 #include "analyzers/aggregate.h"
 #include "analyzers/diagnosis.h"
+#include "outputs/delivery.h"
 
 enum lm_emit {
 	LM_EMIT_FIRING,   /* the diagnosis starts firing */
@@ -26,13 +31,35 @@ enum lm_emit {
 /* "fired", "repeat", "update", "resolved", "explained" */
 const char *lm_emit_name(enum lm_emit kind);
 
+/* What an output is started with. */
+struct lm_output_conf {
+	FILE *out;                    /* text, json: where to write */
+	bool color;
+	const char *target;           /* network outputs: TARGET of NAME=TARGET */
+	const char *const *settings;  /* "key=value", from --output-opt or the config file */
+	unsigned n_settings;
+	struct lm_delivery_opts delivery;
+};
+
+/* The value of setting key (the last one given), or NULL. */
+const char *lm_output_setting(const struct lm_output_conf *c, const char *key);
+/* A value that may name where a secret is kept: "env:NAME" is the
+ * environment variable NAME, "file:PATH" the first line of the file PATH;
+ * any other value is itself.  Returns a copy (free it), or NULL after
+ * reporting what is missing, naming what for. */
+char *lm_output_secret(const char *what, const char *value);
+
 struct lm_output_ops {
 	const char *name;
-	void *(*init)(FILE *out, bool color);
+	/* NULL after reporting the problem (a bad target or setting). */
+	void *(*init)(const struct lm_output_conf *c);
 	void (*diagnosis)(void *state, const struct lm_diagnosis *d, enum lm_emit kind);
 	/* At end of input, an aggregating rule's top fingerprints, rank from 1
 	 * (NULL: the output leaves them to the summary). */
 	void (*aggregate)(void *state, const struct lm_aggregate_row *row, unsigned rank);
+	/* Network outputs: the delivery counters (NULL for standard output). */
+	const struct lm_delivery_stats *(*stats)(void *state);
+	/* Sends what is queued (for at most the stop bound) and frees. */
 	void (*fini)(void *state);
 };
 
@@ -41,8 +68,10 @@ struct lm_output {
 	void *state;
 };
 
-/* By name ("text", "json"), or NULL. */
+/* By name ("text", "json", "alertmanager", ...), or NULL. */
 const struct lm_output_ops *lm_output_find(const char *name);
+/* The names of the network outputs, comma-separated, for messages. */
+const char *lm_output_names(void);
 
 extern const struct lm_output_ops lm_output_text;
 extern const struct lm_output_ops lm_output_json;

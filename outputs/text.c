@@ -260,11 +260,11 @@ static void text_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_em
 	fflush(t->out);
 }
 
-static void *text_init(FILE *out, bool color)
+static void *text_init(const struct lm_output_conf *c)
 {
 	struct text_out *t = lm_xcalloc(1, sizeof(*t));
-	t->out = out;
-	t->color = color;
+	t->out = c->out;
+	t->color = c->color;
 	lm_buf_init(&t->line);
 	lm_buf_init(&t->cmd);
 	return t;
