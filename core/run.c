@@ -370,9 +370,13 @@ int lm_run(const struct lm_options *o)
 		ks = *lm_kafka_stats(r.kafka);
 	}
 	lm_kafka_free(r.kafka);
+	for (unsigned i = 0; i < r.n_outputs; i++)
+		if (r.outputs[i].ops->stop)
+			r.outputs[i].ops->stop(r.outputs[i].state);
 	if (!o->quiet) {
 		lm_summary_print(stderr, r.engine, r.rs, r.matcher, &in, r.failed);
 		lm_summary_live(stderr, r.follow ? &fs : NULL, r.kafka ? &ks : NULL);
+		lm_summary_outputs(stderr, r.outputs, r.n_outputs);
 	}
 	const struct lm_engine_stats *st = lm_engine_stats(r.engine);
 	if (r.failed)

@@ -29,6 +29,7 @@ struct lm_delivery {
 	lm_time_t deadline; /* once stopping: when the worker gives up */
 	unsigned seed;      /* jitter, worker thread only */
 	lm_time_t next_tick; /* worker thread only; 0: none */
+	bool joined;         /* the worker has been stopped */
 	struct lm_delivery_stats stats;
 };
 
@@ -216,9 +217,9 @@ struct lm_delivery *lm_delivery_new(const char *name, const struct lm_sink_ops *
 	return d;
 }
 
-void lm_delivery_free(struct lm_delivery *d)
+void lm_delivery_stop(struct lm_delivery *d)
 {
-	if (!d)
+	if (d->joined)
 		return;
 	pthread_mutex_lock(&d->lock);
 	d->stopping = true;
@@ -226,6 +227,14 @@ void lm_delivery_free(struct lm_delivery *d)
 	pthread_cond_broadcast(&d->wake);
 	pthread_mutex_unlock(&d->lock);
 	pthread_join(d->thread, NULL);
+	d->joined = true;
+}
+
+void lm_delivery_free(struct lm_delivery *d)
+{
+	if (!d)
+		return;
+	lm_delivery_stop(d);
 	d->ops->fini(d->sink);
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->wake);

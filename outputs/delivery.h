@@ -83,7 +83,9 @@ struct lm_delivery *lm_delivery_new(const char *name, const struct lm_sink_ops *
 /* Copies data into the queue.  Never blocks. */
 void lm_delivery_push(struct lm_delivery *d, const char *data, size_t len);
 /* Lets the worker send what is queued for at most the stop bound, then
- * stops it and frees everything.  Accepts NULL. */
+ * stops it; the counters stay readable.  Done once. */
+void lm_delivery_stop(struct lm_delivery *d);
+/* Stops (if not yet) and frees everything.  Accepts NULL. */
 void lm_delivery_free(struct lm_delivery *d);
 const struct lm_delivery_stats *lm_delivery_stats(const struct lm_delivery *d);
 

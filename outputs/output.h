@@ -59,6 +59,9 @@ struct lm_output_ops {
 	void (*aggregate)(void *state, const struct lm_aggregate_row *row, unsigned rank);
 	/* Network outputs: the delivery counters (NULL for standard output). */
 	const struct lm_delivery_stats *(*stats)(void *state);
+	/* Network outputs: send what is queued (for at most the stop bound)
+	 * and stop; the counters stay readable until fini. */
+	void (*stop)(void *state);
 	/* Sends what is queued (for at most the stop bound) and frees. */
 	void (*fini)(void *state);
 };

@@ -12,6 +12,7 @@
 #include "ingest/follow.h"
 #include "ingest/kafka.h"
 #include "ingest/source.h"
+#include "outputs/output.h"
 #include "rules/matcher.h"
 
 void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_ruleset *rs,
@@ -21,5 +22,8 @@ void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_rule
 /* What following files and consuming Kafka went through (either may be
  * NULL). */
 void lm_summary_live(FILE *out, const struct lm_follow_stats *f, const struct lm_kafka_stats *k);
+
+/* Per network output: `  NAME: N sent, N failed, N dropped, N retried`. */
+void lm_summary_outputs(FILE *out, const struct lm_output *outputs, unsigned n);
 
 #endif
