@@ -11,7 +11,11 @@
 #include "core/buf.h"
 #include "core/log.h"
 
-static const struct lm_output_ops *const registry[] = { &lm_output_text, &lm_output_json };
+static const struct lm_output_ops *const registry[] = {
+	&lm_output_text,
+	&lm_output_json,
+	&lm_output_kafka,
+};
 
 const struct lm_output_ops *lm_output_find(const char *name)
 {
