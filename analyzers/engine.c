@@ -50,6 +50,7 @@ struct lm_engine *lm_engine_new(const struct lm_ruleset *rs, struct lm_matcher *
 	lm_timers_init(&e->timers);
 	e->aggregates = lm_aggregates_new();
 	e->stats.rule_matches = lm_xcalloc(rs->n ? rs->n : 1, sizeof(uint64_t));
+	e->stats.rule_emits = lm_xcalloc(rs->n ? rs->n : 1, sizeof(*e->stats.rule_emits));
 	e->hit_ids = lm_xcalloc(rs->n ? rs->n : 1, sizeof(*e->hit_ids));
 	lm_fields_init(&e->captures);
 	lm_fields_init(&e->merged);
@@ -68,6 +69,7 @@ void lm_engine_free(struct lm_engine *e)
 	lm_timers_fini(&e->timers);
 	lm_aggregates_free(e->aggregates);
 	free(e->stats.rule_matches);
+	free(e->stats.rule_emits);
 	free(e->hit_ids);
 	lm_fields_fini(&e->captures);
 	lm_fields_fini(&e->merged);
@@ -81,6 +83,7 @@ static void emit(struct lm_engine *e, struct lm_diagnosis *d, enum lm_emit kind)
 {
 	for (unsigned i = 0; i < e->n_outputs; i++)
 		e->outputs[i].ops->diagnosis(e->outputs[i].state, d, kind);
+	e->stats.rule_emits[d->rule->index][kind]++;
 	d->emitted_count = d->count;
 	d->shown_first = d->first_seen;
 	d->shown_last = d->last_seen;
@@ -525,6 +528,8 @@ unsigned lm_engine_adopt(struct lm_engine *e, struct lm_engine *old)
 			continue;
 		lm_diag_table_move(e->table, to, old->table, from);
 		e->stats.rule_matches[i] = old->stats.rule_matches[from->index];
+		memcpy(e->stats.rule_emits[i], old->stats.rule_emits[from->index],
+		       sizeof(e->stats.rule_emits[i]));
 		kept++;
 	}
 	for (unsigned i = 0; i < n_fired; i++) {
@@ -541,8 +546,10 @@ unsigned lm_engine_adopt(struct lm_engine *e, struct lm_engine *old)
 			lm_timers_set(&e->timers, d, at);
 	lm_timers_fini(&due);
 	uint64_t *matches = e->stats.rule_matches;
+	uint64_t(*emits)[LM_EMIT_KINDS] = e->stats.rule_emits;
 	e->stats = old->stats;
 	e->stats.rule_matches = matches;
+	e->stats.rule_emits = emits;
 	e->now = old->now;
 	e->started = old->started;
 	return kept;

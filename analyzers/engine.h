@@ -24,6 +24,7 @@ struct lm_engine_stats {
 	uint64_t events;
 	uint64_t matched_events;
 	uint64_t *rule_matches;              /* per rule */
+	uint64_t (*rule_emits)[LM_EMIT_KINDS]; /* per rule: diagnoses handed out, per kind */
 	uint64_t fired[LM_SEV_NEVER];        /* diagnoses fired per severity */
 	uint64_t evicted;
 	uint64_t resolved;                   /* diagnoses resolved */

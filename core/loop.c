@@ -95,6 +95,7 @@ void lm_loop_run(struct lm_loop *l)
 			l->reload(l, l->arg);
 		if (l->follow)
 			lm_follow_tick(l->follow);
+		l->tick(l->arg);
 		if (drain(l, &c, &turn, &ended) == BATCH)
 			continue;
 		if (ended && !l->follow && !l->kafka)

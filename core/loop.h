@@ -26,6 +26,7 @@ struct lm_loop {
 	lm_time_t commit_interval;    /* Kafka offsets committed at most this far apart */
 	void (*flush)(void *arg);     /* hand what is buffered to the outputs */
 	void (*reload)(struct lm_loop *l, void *arg);
+	void (*tick)(void *arg);      /* once per turn of the loop (metrics) */
 	void *arg;
 };
 

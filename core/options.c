@@ -43,6 +43,7 @@ enum {
 	OPT_OUTPUT_OPT,
 	OPT_WEBHOOK_FORMAT,
 	OPT_OUTPUT_QUEUE,
+	OPT_METRICS,
 };
 
 static const struct option long_options[] = {
@@ -70,6 +71,7 @@ static const struct option long_options[] = {
 	{ "output-opt", required_argument, NULL, OPT_OUTPUT_OPT },
 	{ "webhook-format", required_argument, NULL, OPT_WEBHOOK_FORMAT },
 	{ "output-queue", required_argument, NULL, OPT_OUTPUT_QUEUE },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "matches", no_argument, NULL, OPT_MATCHES },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "no-redact", no_argument, NULL, OPT_NO_REDACT },
@@ -134,6 +136,7 @@ void lm_options_usage(FILE *out)
 	      "      --webhook-format F  json (default) or slack, for webhook outputs\n"
 	      "      --output-queue N  diagnoses queued per network output (default 10000;\n"
 	      "                        the oldest is dropped, and counted, beyond)\n"
+	      "      --metrics ADDR:PORT  serve Prometheus metrics at http://ADDR:PORT/metrics\n"
 	      "      --matches         instead of diagnoses, one JSON object per input line\n"
 	      "                        that hit a rule\n"
 	      "      --color WHEN      auto (default), always or never\n"
@@ -289,6 +292,9 @@ static int parse_one(struct lm_options *o, int c, const char *arg)
 			return usage_error("--webhook-format: \"%s\" is not json or slack", arg);
 		o->output_opts = append(o->output_opts, &o->n_output_opts,
 					strcmp(arg, "slack") ? "webhook.format=json" : "webhook.format=slack");
+		return 0;
+	case OPT_METRICS:
+		o->metrics = arg;
 		return 0;
 	case OPT_OUTPUT_QUEUE:
 		errno = 0;

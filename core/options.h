@@ -27,6 +27,7 @@ struct lm_options {
 	const char **output_opts; /* --output-opt NAME.KEY=VALUE, in order */
 	unsigned n_output_opts;
 	unsigned output_queue; /* items queued per network output */
+	const char *metrics;  /* --metrics ADDR:PORT */
 	bool matches;
 	enum lm_color color;
 	bool quiet;

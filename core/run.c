@@ -23,6 +23,7 @@
 #include "ingest/merge.h"
 #include "ingest/source.h"
 #include "ingest/timestamp.h"
+#include "outputs/metrics.h"
 #include "outputs/output.h"
 #include "outputs/summary.h"
 #include "rules/loader.h"
@@ -44,6 +45,7 @@ struct run {
 	unsigned n_outputs;
 	struct lm_matches_writer *matches;
 	struct lm_engine *engine;
+	struct lm_metrics *metrics;
 };
 
 /* Loads the rules and builds their matcher; NULL after reporting errors. */
@@ -209,13 +211,49 @@ static void report_read_errors(struct run *r)
 		}
 }
 
+static struct lm_input_stats input_stats(const struct run *r)
+{
+	struct lm_input_stats in = { 0 };
+	for (unsigned i = 0; i < r->n_sources; i++)
+		lm_source_add_stats(r->sources[i], &in);
+	if (r->follow)
+		lm_follow_input_stats(r->follow, &in);
+	return in;
+}
+
+/* A new metrics page, at most once a second unless forced. */
+static void update_metrics(struct run *r, bool force)
+{
+	if (!r->metrics)
+		return;
+	struct lm_input_stats in = input_stats(r);
+	struct lm_metrics_view v = {
+		.engine = r->engine,
+		.rs = r->rs,
+		.input = &in,
+		.outputs = r->outputs,
+		.n_outputs = r->n_outputs,
+		.follow = r->follow ? lm_follow_stats(r->follow) : NULL,
+		.kafka = r->kafka ? lm_kafka_stats(r->kafka) : NULL,
+	};
+	lm_metrics_update(r->metrics, &v, force);
+}
+
+static void loop_tick(void *arg)
+{
+	update_metrics(arg, false);
+}
+
 static void read_all(struct run *r)
 {
 	struct lm_merge m;
 	lm_merge_init(&m, r->sources, r->n_sources);
 	const struct lm_event *ev;
-	while ((ev = lm_merge_next(&m)) != NULL)
+	for (unsigned n = 1; (ev = lm_merge_next(&m)) != NULL; n++) {
 		lm_engine_event(r->engine, ev);
+		if (n % 4096 == 0)
+			update_metrics(r, false);
+	}
 	lm_merge_fini(&m);
 }
 
@@ -264,6 +302,7 @@ static int go_live(struct run *r, const struct lm_options *o)
 		.commit_interval = o->commit_interval,
 		.flush = flush_outputs,
 		.reload = reload,
+		.tick = loop_tick,
 		.arg = r,
 	};
 	if (r->n_sources == 1) {
@@ -311,6 +350,7 @@ static int go_live(struct run *r, const struct lm_options *o)
 
 static void cleanup(struct run *r)
 {
+	lm_metrics_free(r->metrics);
 	lm_engine_free(r->engine);
 	for (unsigned i = 0; i < r->n_outputs; i++)
 		r->outputs[i].ops->fini(r->outputs[i].state);
@@ -321,16 +361,6 @@ static void cleanup(struct run *r)
 	}
 	free(r->sources);
 	free_rules(r->rs, r->matcher);
-}
-
-static struct lm_input_stats input_stats(const struct run *r)
-{
-	struct lm_input_stats in = { 0 };
-	for (unsigned i = 0; i < r->n_sources; i++)
-		lm_source_add_stats(r->sources[i], &in);
-	if (r->follow)
-		lm_follow_input_stats(r->follow, &in);
-	return in;
 }
 
 int lm_run(const struct lm_options *o)
@@ -347,6 +377,8 @@ int lm_run(const struct lm_options *o)
 	else if (open_outputs(&r, o) < 0)
 		goto out;
 	r.engine = new_engine(&r, r.rs, r.matcher);
+	if (o->metrics && !(r.metrics = lm_metrics_new(o->metrics)))
+		goto out;
 	bool live = o->n_follow || o->kafka || stdin_is_live(&r);
 	if (live ? go_live(&r, o) < 0 : (read_all(&r), 0))
 		r.failed++;

@@ -26,6 +26,7 @@ enum lm_emit {
 	LM_EMIT_UPDATE,   /* more matches since it was last handed out (end of input, eviction) */
 	LM_EMIT_RESOLVED, /* its condition has been false for resolve_after */
 	LM_EMIT_EXPLAINED, /* a root cause that fired after it took it in */
+	LM_EMIT_KINDS
 };
 
 /* "fired", "repeat", "update", "resolved", "explained" */

@@ -1,0 +1,47 @@
+/*
+ * metrics: `--metrics ADDR:PORT` serves Prometheus' text format over HTTP
+ * (GET /metrics): lines read and cut, malformed records, events, matches per
+ * rule, diagnoses handed out per rule, severity and event, per network
+ * output the diagnoses sent, failed, dropped and retried and its queue
+ * depth, followed-file rotations, Kafka messages and lag.
+ *
+ * The pipeline thread renders the page (lm_metrics_update, at most once a
+ * second unless forced) and swaps it in under a lock; a server thread only
+ * copies the latest page out to scrapers, one at a time, with a timeout on
+ * slow clients.  So the pipeline's counters are never read from another
+ * thread, and a scrape never waits for the pipeline.
+ */
+#ifndef LM_METRICS_H
+#define LM_METRICS_H
+
+#include <stdbool.h>
+
+#include "analyzers/engine.h"
+#include "ingest/follow.h"
+#include "ingest/kafka.h"
+#include "ingest/source.h"
+#include "outputs/output.h"
+
+/* What a page is made of; any pointer but engine and rs may be NULL. */
+struct lm_metrics_view {
+	const struct lm_engine *engine;
+	const struct lm_ruleset *rs;
+	const struct lm_input_stats *input;
+	const struct lm_output *outputs;
+	unsigned n_outputs;
+	const struct lm_follow_stats *follow;
+	const struct lm_kafka_stats *kafka;
+};
+
+struct lm_metrics;
+
+/* Listens on addr ("HOST:PORT", HOST an IPv4 address or a name); NULL after
+ * reporting why it cannot. */
+struct lm_metrics *lm_metrics_new(const char *addr);
+/* Renders a new page when a second passed since the last one, or when
+ * forced. */
+void lm_metrics_update(struct lm_metrics *m, const struct lm_metrics_view *v, bool force);
+/* Stops the server thread and frees.  Accepts NULL. */
+void lm_metrics_free(struct lm_metrics *m);
+
+#endif
