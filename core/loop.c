@@ -19,7 +19,7 @@
 struct clock_state {
 	bool seen;
 	lm_time_t last_event; /* the latest event time handled */
-	lm_time_t last_wall;  /* the wall clock when it was handled */
+	lm_time_t last_mono;  /* the monotonic clock when it was handled */
 };
 
 /* The next event from any source, in turn; NULL when none is ready.  *ended
@@ -52,7 +52,7 @@ static unsigned drain(struct lm_loop *l, struct clock_state *c, unsigned *turn, 
 		lm_engine_event(l->engine, ev);
 		if (!c->seen || ev->time > c->last_event)
 			c->last_event = ev->time;
-		c->last_wall = lm_clock_wall();
+		c->last_mono = lm_clock_mono();
 		c->seen = true;
 		n++;
 	}
@@ -72,7 +72,7 @@ static int sleep_ms(const struct lm_loop *l, const struct clock_state *c, lm_tim
 	lm_time_t until = now + MAX_SLEEP;
 	lm_time_t deadline = lm_engine_next_deadline(l->engine);
 	if (c->seen && deadline)
-		until = earlier(until, c->last_wall + (deadline - c->last_event));
+		until = earlier(until, c->last_mono + (deadline - c->last_event));
 	if (l->follow)
 		until = earlier(until, lm_follow_wake_at(l->follow));
 	if (l->kafka)
@@ -82,32 +82,41 @@ static int sleep_ms(const struct lm_loop *l, const struct clock_state *c, lm_tim
 	return (int)((until - now + LM_NS_PER_MS - 1) / LM_NS_PER_MS);
 }
 
+/* Lets the blocked signals in for a moment, when the loop has no time to
+ * wait for them (a backlog of input). */
+static void take_signals(const sigset_t *wait_mask)
+{
+	static const struct timespec zero = { 0, 0 };
+	ppoll(NULL, 0, &zero, wait_mask);
+}
+
 void lm_loop_run(struct lm_loop *l)
 {
-	sigset_t wait_mask;
-	lm_signals_block(&wait_mask);
 	struct clock_state c = { 0 };
 	unsigned turn = 0;
 	bool ended = false;
-	lm_time_t next_commit = lm_clock_wall() + l->commit_interval;
+	lm_time_t next_commit = lm_clock_mono() + l->commit_interval;
 	while (!lm_signals_stopping()) {
 		if (lm_signals_take_reload() && l->reload)
 			l->reload(l, l->arg);
 		if (l->follow)
 			lm_follow_tick(l->follow);
 		l->tick(l->arg);
-		if (drain(l, &c, &turn, &ended) == BATCH)
-			continue;
-		if (ended && !l->follow && !l->kafka)
-			break;
-		l->flush(l->arg);
-		lm_time_t now = lm_clock_wall();
-		if (c.seen)
-			lm_engine_advance(l->engine, c.last_event + (now - c.last_wall));
-		if (l->kafka && now >= next_commit) {
+		bool backlog = drain(l, &c, &turn, &ended) == BATCH;
+		lm_time_t now = lm_clock_mono();
+		if (l->kafka && now >= next_commit) { /* on time, backlog or not */
 			lm_kafka_commit(l->kafka, false);
 			next_commit = now + l->commit_interval;
 		}
+		if (backlog) {
+			take_signals(&l->wait_mask);
+			continue;
+		}
+		if (ended && !l->follow && !l->kafka)
+			break;
+		l->flush(l->arg);
+		if (c.seen)
+			lm_engine_advance(l->engine, c.last_event + (now - c.last_mono));
 		struct pollfd fds[3];
 		nfds_t n = 0;
 		if (l->stdin_src && !ended)
@@ -118,7 +127,7 @@ void lm_loop_run(struct lm_loop *l)
 			fds[n++] = (struct pollfd){ .fd = lm_kafka_fd(l->kafka), .events = POLLIN };
 		int ms = sleep_ms(l, &c, now, next_commit);
 		struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-		if (ppoll(fds, n, &ts, &wait_mask) < 0 && errno != EINTR)
+		if (ppoll(fds, n, &ts, &l->wait_mask) < 0 && errno != EINTR)
 			break;
 	}
 }

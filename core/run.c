@@ -18,6 +18,7 @@
 #include "analyzers/engine.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/signals.h"
 #include "ingest/follow.h"
 #include "ingest/kafka.h"
 #include "ingest/merge.h"
@@ -46,6 +47,9 @@ struct run {
 	struct lm_matches_writer *matches;
 	struct lm_engine *engine;
 	struct lm_metrics *metrics;
+	bool live;
+	bool write_failed;  /* standard output failed */
+	sigset_t wait_mask; /* live: the signals were blocked; wait with this */
 };
 
 /* Loads the rules and builds their matcher; NULL after reporting errors. */
@@ -266,10 +270,17 @@ static struct lm_engine *new_engine(struct run *r, struct lm_ruleset *rs,
 	return e;
 }
 
-static void flush_outputs(void *arg)
+/* Standard output written out; false after a write error (reported once),
+ * which also keeps the follow state and Kafka offsets from moving on. */
+static bool flush_outputs(void *arg)
 {
-	(void)arg;
-	fflush(stdout);
+	struct run *r = arg;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return true;
+	if (!r->write_failed)
+		lm_log_error("standard output: write error");
+	r->write_failed = true;
+	return false;
 }
 
 /* SIGHUP: the rules are loaded again.  A set with errors is refused (the
@@ -298,6 +309,7 @@ static void reload(struct lm_loop *l, void *arg)
 static int go_live(struct run *r, const struct lm_options *o)
 {
 	struct lm_loop l = {
+		.wait_mask = r->wait_mask,
 		.engine = r->engine,
 		.commit_interval = o->commit_interval,
 		.flush = flush_outputs,
@@ -322,6 +334,7 @@ static int go_live(struct run *r, const struct lm_options *o)
 			.inotify = !o->no_inotify,
 			.first_index = 1,
 			.flush = flush_outputs,
+			.flush_arg = r,
 		};
 		if (!(r->follow = l.follow = lm_follow_new(&fo)))
 			return -1;
@@ -336,6 +349,7 @@ static int go_live(struct run *r, const struct lm_options *o)
 			.format = r->so.format,
 			.max_line = o->max_line,
 			.flush = flush_outputs,
+			.flush_arg = r,
 		};
 		if (!(r->kafka = l.kafka = lm_kafka_new(&ko, 0)))
 			return -1;
@@ -352,6 +366,9 @@ static void cleanup(struct run *r)
 {
 	lm_metrics_free(r->metrics);
 	lm_engine_free(r->engine);
+	/* after the engine: its evidence points to the sources' names */
+	lm_follow_free(r->follow);
+	lm_kafka_free(r->kafka);
 	for (unsigned i = 0; i < r->n_outputs; i++)
 		r->outputs[i].ops->fini(r->outputs[i].state);
 	lm_matches_writer_free(r->matches);
@@ -372,6 +389,9 @@ int lm_run(const struct lm_options *o)
 	if (!(r.rs = load_rules(o, &r.matcher)) || source_opts(&r, o) < 0)
 		goto out;
 	open_inputs(&r, o);
+	r.live = o->n_follow || o->kafka || stdin_is_live(&r);
+	if (r.live)
+		lm_signals_block(&r.wait_mask); /* before any thread starts */
 	if (o->matches)
 		r.matches = lm_matches_writer_new(stdout, !o->no_redact);
 	else if (open_outputs(&r, o) < 0)
@@ -379,35 +399,26 @@ int lm_run(const struct lm_options *o)
 	r.engine = new_engine(&r, r.rs, r.matcher);
 	if (o->metrics && !(r.metrics = lm_metrics_new(o->metrics)))
 		goto out;
-	bool live = o->n_follow || o->kafka || stdin_is_live(&r);
-	if (live ? go_live(&r, o) < 0 : (read_all(&r), 0))
+	if (r.live ? go_live(&r, o) < 0 : (read_all(&r), 0))
 		r.failed++;
 	report_read_errors(&r);
 	lm_engine_finish(r.engine);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		lm_log_error("standard output: write error");
-		r.failed++;
-	}
-	/* Offsets are saved and committed only once the outputs have it all. */
-	struct lm_input_stats in = input_stats(&r);
-	struct lm_follow_stats fs = { 0 };
-	struct lm_kafka_stats ks = { 0 };
-	if (r.follow) {
+	/* Offsets are saved and committed only once the outputs have it all
+	 * (the flush callback refuses when standard output failed). */
+	if (r.follow)
 		lm_follow_save(r.follow);
-		fs = *lm_follow_stats(r.follow);
-	}
-	lm_follow_free(r.follow);
-	if (r.kafka) {
+	if (r.kafka)
 		lm_kafka_commit(r.kafka, true);
-		ks = *lm_kafka_stats(r.kafka);
-	}
-	lm_kafka_free(r.kafka);
+	if (r.write_failed || !flush_outputs(&r))
+		r.failed++;
 	for (unsigned i = 0; i < r.n_outputs; i++)
 		if (r.outputs[i].ops->stop)
 			r.outputs[i].ops->stop(r.outputs[i].state);
 	if (!o->quiet) {
+		struct lm_input_stats in = input_stats(&r);
 		lm_summary_print(stderr, r.engine, r.rs, r.matcher, &in, r.failed);
-		lm_summary_live(stderr, r.follow ? &fs : NULL, r.kafka ? &ks : NULL);
+		lm_summary_live(stderr, r.follow ? lm_follow_stats(r.follow) : NULL,
+				r.kafka ? lm_kafka_stats(r.kafka) : NULL);
 		lm_summary_outputs(stderr, r.outputs, r.n_outputs);
 	}
 	const struct lm_engine_stats *st = lm_engine_stats(r.engine);

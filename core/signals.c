@@ -4,6 +4,7 @@
  */
 #include "core/signals.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 
@@ -26,6 +27,7 @@ void lm_signals_install(void)
 	sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns EINTR */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 bool lm_signals_take_reload(void)
@@ -35,19 +37,26 @@ bool lm_signals_take_reload(void)
 	return r;
 }
 
+static void our_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+void lm_signals_block_thread(void)
+{
+	sigset_t block;
+	our_signals(&block);
+	pthread_sigmask(SIG_BLOCK, &block, NULL);
+}
+
 void lm_signals_block(sigset_t *wait_mask)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGHUP, &sa, NULL);
 	sigset_t block;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, wait_mask);
+	our_signals(&block);
+	pthread_sigmask(SIG_BLOCK, &block, wait_mask);
 	sigdelset(wait_mask, SIGINT);
 	sigdelset(wait_mask, SIGTERM);
 	sigdelset(wait_mask, SIGHUP);

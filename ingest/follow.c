@@ -41,7 +41,8 @@ struct followed {
 	bool rotated;       /* no longer at its path (or the copy of a truncated
 	                       file): read to the end, then closed */
 	bool checked;       /* looked at since it last ran dry */
-	lm_time_t quiet_at; /* wall clock: when it last ran dry while rotated */
+	bool finishing;     /* no more reads: what it holds goes out, then it closes */
+	lm_time_t quiet_at; /* monotonic clock: when it last ran dry while rotated */
 };
 
 struct lm_follow {
@@ -53,9 +54,22 @@ struct lm_follow {
 	bool scan_due;
 	lm_time_t next_scan, next_save;
 	struct lm_state saved;           /* what the state file said at start */
+	char **names;                    /* every file name seen: events keep them */
+	unsigned n_names;
 	struct lm_input_stats closed_in; /* counters of the files closed */
 	struct lm_follow_stats stats;
 };
+
+/* A name that stays valid as long as the follow set: evidence kept by
+ * diagnoses points to it after its file is closed.  One copy per name. */
+static const char *intern(struct lm_follow *f, const char *name)
+{
+	for (unsigned i = 0; i < f->n_names; i++)
+		if (strcmp(f->names[i], name) == 0)
+			return f->names[i];
+	f->names = lm_xrealloc(f->names, (f->n_names + 1) * sizeof(*f->names));
+	return f->names[f->n_names++] = lm_xstrdup(name);
+}
 
 static uint64_t read_offset(const struct followed *fl)
 {
@@ -81,7 +95,6 @@ static bool still_same(void *arg)
 
 static void watch_file(struct lm_follow *f, struct followed *fl)
 {
-	fl->wd = -1;
 	if (f->inotify_fd >= 0)
 		fl->wd = inotify_add_watch(f->inotify_fd, fl->path,
 					   IN_MODIFY | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF);
@@ -101,11 +114,14 @@ static void watch_folders(struct lm_follow *f)
 	}
 }
 
+/* Follows fd (found as path) from offset; a live file (not a rotated one
+ * read to its end) is watched. */
 static struct followed *add_file(struct lm_follow *f, int fd, const char *path,
-				 const struct stat *st, uint64_t offset)
+				 const struct stat *st, uint64_t offset, bool live)
 {
 	struct followed *fl = lm_xcalloc(1, sizeof(*fl));
 	lm_source_open_fd(&fl->src, fd, path, f->next_index++, &f->o.src);
+	fl->src.ev.source_name = intern(f, path);
 	if (lm_source_go_live(&fl->src, LM_READER_FOLLOW, offset) < 0) {
 		lm_log_warn("%s: cannot seek to %" PRIu64 ", reading from the start", path, offset);
 		lm_source_go_live(&fl->src, LM_READER_FOLLOW, 0);
@@ -116,7 +132,10 @@ static struct followed *add_file(struct lm_follow *f, int fd, const char *path,
 	lm_fp_read(&fl->fp, fd);
 	fl->src.reader.still_same = still_same;
 	fl->src.reader.still_arg = fl;
-	watch_file(f, fl);
+	fl->wd = -1;
+	if (live)
+		watch_file(f, fl);
+	fl->rotated = !live;
 	if (f->n == f->cap) {
 		f->cap = f->cap ? 2 * f->cap : 16;
 		f->files = lm_xrealloc(f->files, f->cap * sizeof(*f->files));
@@ -126,11 +145,26 @@ static struct followed *add_file(struct lm_follow *f, int fd, const char *path,
 	return fl;
 }
 
+/* Drops fl's watch, unless another open file shares it (inotify gives one
+ * watch per inode). */
+static void unwatch(struct lm_follow *f, struct followed *fl)
+{
+	if (fl->wd < 0)
+		return;
+	bool shared = false;
+	for (unsigned i = 0; i < f->n; i++)
+		shared |= f->files[i] != fl && f->files[i]->wd == fl->wd;
+	if (!shared)
+		inotify_rm_watch(f->inotify_fd, fl->wd);
+	fl->wd = -1;
+}
+
 static void close_file(struct lm_follow *f, unsigned i)
 {
 	struct followed *fl = f->files[i];
-	if (fl->wd >= 0 && f->inotify_fd >= 0)
-		inotify_rm_watch(f->inotify_fd, fl->wd);
+	unwatch(f, fl);
+	if (fl->src.error)
+		lm_log_error("%s: read error: %s", fl->path, strerror(-fl->src.error));
 	lm_source_add_stats(&fl->src, &f->closed_in);
 	lm_source_close(&fl->src);
 	free(fl->path);
@@ -144,7 +178,7 @@ static void close_file(struct lm_follow *f, unsigned i)
 static struct followed *find_open(struct lm_follow *f, dev_t dev, ino_t ino)
 {
 	for (unsigned i = 0; i < f->n; i++)
-		if (f->files[i]->dev == dev && f->files[i]->ino == ino && !f->files[i]->rotated)
+		if (f->files[i]->dev == dev && f->files[i]->ino == ino)
 			return f->files[i];
 	return NULL;
 }
@@ -181,7 +215,7 @@ static void open_found(struct lm_follow *f, const char *path, bool at_start)
 		close(fd);
 		return;
 	}
-	add_file(f, fd, path, &st, start_offset(f, fd, path, &st, at_start));
+	add_file(f, fd, path, &st, start_offset(f, fd, path, &st, at_start), true);
 }
 
 static void scan(struct lm_follow *f, bool at_start)
@@ -197,9 +231,11 @@ static void scan(struct lm_follow *f, bool at_start)
 }
 
 /* Opens a file next to path that starts like fp and is at least size bytes
- * long: the copy a copytruncate made.  -1 when there is none. */
+ * long (the copy a copytruncate made, or a file renamed while logmedic was
+ * down), other than the file skip_dev/skip_ino; its path in *found_path.
+ * -1 when there is none. */
 static int find_copy(const char *path, const struct lm_fp *fp, uint64_t size, dev_t skip_dev,
-		     ino_t skip_ino)
+		     ino_t skip_ino, char found_path[PATH_MAX])
 {
 	char *d = lm_xstrdup(path), *b = lm_xstrdup(path);
 	const char *dir = dirname(d), *base = basename(b);
@@ -212,10 +248,9 @@ static int find_copy(const char *path, const struct lm_fp *fp, uint64_t size, de
 			break;
 		if (strncmp(de->d_name, base, blen) != 0 || de->d_name[blen] == '\0')
 			continue;
-		char full[PATH_MAX];
-		if (snprintf(full, sizeof(full), "%s/%s", dir, de->d_name) >= (int)sizeof(full))
+		if (snprintf(found_path, PATH_MAX, "%s/%s", dir, de->d_name) >= PATH_MAX)
 			continue;
-		int fd = open(full, O_RDONLY | O_CLOEXEC);
+		int fd = open(found_path, O_RDONLY | O_CLOEXEC);
 		struct stat st;
 		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 		    !(st.st_dev == skip_dev && st.st_ino == skip_ino) &&
@@ -231,40 +266,44 @@ static int find_copy(const char *path, const struct lm_fp *fp, uint64_t size, de
 	return found;
 }
 
-/* The file was truncated.  Its source goes on reading the copy from where
- * it stopped (as a rotated file), and a new source reads the file from 0. */
+/* The file was truncated.  Its source becomes a rotated one: with a copy
+ * next to it, it goes on reading the copy from where it stopped; without,
+ * it only hands out what it already read.  A new source reads the file
+ * from offset 0. */
 static void truncated(struct lm_follow *f, struct followed *fl)
 {
 	f->stats.truncations++;
 	uint64_t pos = read_offset(fl);
-	int copy = find_copy(fl->path, &fl->fp, pos, fl->dev, fl->ino);
-	if (copy < 0) {
-		lm_log_warn("%s: truncated; lines written after offset %" PRIu64 " and before the truncation are lost (no copy found next to it)",
-			    fl->path, pos);
-		lm_source_restart(&fl->src);
-		lm_fp_read(&fl->fp, fl->src.reader.fd);
-		lseek(fl->src.reader.fd, 0, SEEK_SET);
-		return;
-	}
-	f->stats.recovered++;
+	char copy_path[PATH_MAX];
+	int copy = find_copy(fl->path, &fl->fp, pos, fl->dev, fl->ino, copy_path);
 	int fd = fl->src.reader.fd;
 	struct stat st;
-	lseek(copy, (off_t)pos, SEEK_SET);
-	fl->src.reader.fd = copy;
-	if (fstat(copy, &st) == 0) {
-		fl->dev = st.st_dev;
-		fl->ino = st.st_ino;
+	if (copy >= 0) {
+		f->stats.recovered++;
+		lseek(copy, (off_t)pos, SEEK_SET);
+		fl->src.reader.fd = copy; /* the source closes it */
+		fl->src.ev.source_name = intern(f, copy_path);
+		if (fstat(copy, &st) == 0) {
+			fl->dev = st.st_dev;
+			fl->ino = st.st_ino;
+		}
+		/* fd, the truncated file, is no longer the old source's */
+	} else {
+		lm_log_warn("%s: truncated; what was written after byte %" PRIu64 " and before the truncation is lost (no copy found next to it)",
+			    fl->path, pos);
+		fl->finishing = true;
+		lm_source_finish(&fl->src);
+		fd = dup(fd); /* the old source keeps its own, to close */
 	}
 	fl->rotated = true;
-	if (fl->wd >= 0)
-		inotify_rm_watch(f->inotify_fd, fl->wd);
-	fl->wd = -1;
-	if (fstat(fd, &st) < 0) {
-		close(fd);
+	unwatch(f, fl);
+	if (fd < 0 || fstat(fd, &st) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+		lm_log_error("%s: %s", fl->path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
-	lseek(fd, 0, SEEK_SET);
-	add_file(f, fd, fl->path, &st, 0);
+	add_file(f, fd, fl->path, &st, 0, true);
 }
 
 /* Before reading on: whether the file is still at its path and still the
@@ -290,34 +329,38 @@ static void check(struct lm_follow *f, struct followed *fl)
 	lm_fp_grow(&fl->fp, fl->src.reader.fd, (uint64_t)st.st_size);
 }
 
-/* A file that ran dry: a rotated one is closed once it is deleted or has
- * been quiet for the rotate wait.  Returns whether it was closed. */
-static bool dry(struct lm_follow *f, unsigned i)
+/* A file that ran dry.  A rotated one is finished (what it holds goes out,
+ * then it closes) once it is deleted or has been quiet for the rotate wait;
+ * returns whether that started. */
+static bool ran_dry(struct lm_follow *f, struct followed *fl)
 {
-	struct followed *fl = f->files[i];
 	fl->checked = false;
-	if (!fl->rotated)
+	if (!fl->rotated || fl->finishing)
 		return false;
-	lm_time_t now = lm_clock_wall();
+	lm_time_t now = lm_clock_mono();
 	if (!fl->quiet_at)
 		fl->quiet_at = now;
 	struct stat st;
 	bool deleted = fstat(fl->src.reader.fd, &st) == 0 && st.st_nlink == 0;
 	if (!deleted && now - fl->quiet_at < f->o.rotate_wait)
 		return false;
-	close_file(f, i);
+	fl->finishing = true;
+	lm_source_finish(&fl->src);
 	return true;
 }
 
 enum lm_source_status lm_follow_next(struct lm_follow *f, const struct lm_event **ev)
 {
-	for (unsigned tried = 0; tried <= f->n && f->n;) {
+	for (unsigned tried = 0; f->n && tried <= f->n;) {
 		if (f->cur >= f->n)
 			f->cur = 0;
 		struct followed *fl = f->files[f->cur];
 		if (!fl->checked)
 			check(f, fl);
-		if (f->turn < TURN && lm_source_next(&fl->src) == LM_SOURCE_EVENT) {
+		enum lm_source_status st = LM_SOURCE_WAIT;
+		if (f->turn < TURN)
+			st = lm_source_next(&fl->src);
+		if (st == LM_SOURCE_EVENT) {
 			f->turn++;
 			fl->quiet_at = 0;
 			*ev = fl->src.out;
@@ -325,11 +368,16 @@ enum lm_source_status lm_follow_next(struct lm_follow *f, const struct lm_event 
 		}
 		bool was_turn = f->turn >= TURN;
 		f->turn = 0;
+		tried++;
+		if (st == LM_SOURCE_END) { /* finished, or a read error */
+			close_file(f, f->cur);
+			continue;
+		}
 		if (was_turn)
 			fl->checked = false; /* looked at again before its next turn */
-		if (was_turn || !dry(f, f->cur))
-			f->cur++;
-		tried++;
+		else if (ran_dry(f, fl))
+			continue; /* its last events now */
+		f->cur++;
 	}
 	return LM_SOURCE_WAIT;
 }
@@ -353,7 +401,7 @@ static void drain_inotify(struct lm_follow *f)
 
 void lm_follow_tick(struct lm_follow *f)
 {
-	lm_time_t now = lm_clock_wall();
+	lm_time_t now = lm_clock_mono();
 	if (f->inotify_fd >= 0)
 		drain_inotify(f);
 	for (unsigned i = 0; i < f->n; i++)
@@ -380,11 +428,13 @@ lm_time_t lm_follow_wake_at(const struct lm_follow *f)
 
 void lm_follow_save(struct lm_follow *f)
 {
-	f->next_save = lm_clock_wall() + f->o.state_interval;
+	f->next_save = lm_clock_mono() + f->o.state_interval;
 	if (!f->o.state_path)
 		return;
-	if (f->o.flush)
-		f->o.flush(f->o.flush_arg);
+	if (f->o.flush && !f->o.flush(f->o.flush_arg)) {
+		f->stats.state_errors++; /* the outputs failed: the offsets stay */
+		return;
+	}
 	struct lm_state now;
 	lm_state_init(&now);
 	for (unsigned i = 0; i < f->n; i++) {
@@ -405,10 +455,11 @@ static void resume_rotated(struct lm_follow *f)
 {
 	while (f->saved.n) {
 		const struct lm_state_entry *e = &f->saved.e[f->saved.n - 1];
-		int fd = find_copy(e->path, &e->fp, e->offset, 0, 0);
+		char path[PATH_MAX];
+		int fd = e->start_over ? -1 : find_copy(e->path, &e->fp, e->offset, 0, 0, path);
 		struct stat st;
 		if (fd >= 0 && fstat(fd, &st) == 0 && !find_open(f, st.st_dev, st.st_ino))
-			add_file(f, fd, e->path, &st, e->offset)->rotated = true;
+			add_file(f, fd, path, &st, e->offset, false);
 		else if (fd >= 0)
 			close(fd);
 		lm_state_forget(&f->saved, e);
@@ -436,7 +487,7 @@ struct lm_follow *lm_follow_new(const struct lm_follow_opts *o)
 	watch_folders(f);
 	scan(f, true);
 	resume_rotated(f);
-	lm_time_t now = lm_clock_wall();
+	lm_time_t now = lm_clock_mono();
 	f->next_scan = now + (f->inotify_fd >= 0 ? INOTIFY_RESCAN : o->poll_interval);
 	f->next_save = now + o->state_interval;
 	return f;
@@ -449,6 +500,9 @@ void lm_follow_free(struct lm_follow *f)
 	while (f->n)
 		close_file(f, f->n - 1);
 	free(f->files);
+	for (unsigned i = 0; i < f->n_names; i++)
+		free(f->names[i]);
+	free(f->names);
 	lm_state_fini(&f->saved);
 	if (f->inotify_fd >= 0)
 		close(f->inotify_fd);

@@ -53,8 +53,9 @@ struct lm_follow_opts {
 	bool inotify;
 	unsigned first_index;       /* source_index of the first file opened */
 	/* Called before the state is saved: hand what was processed to the
-	 * outputs, so the state never runs ahead of them. */
-	void (*flush)(void *arg);
+	 * outputs, so the state never runs ahead of them; false when they
+	 * failed, and then the state is not saved. */
+	bool (*flush)(void *arg);
 	void *flush_arg;
 };
 

@@ -52,7 +52,7 @@ struct lm_kafka {
 	rd_kafka_queue_t *queue; /* the consumer queue, with the pipe as IO event */
 	int pipe[2];
 	size_t max_line;
-	void (*flush)(void *arg);
+	bool (*flush)(void *arg);
 	void *flush_arg;
 	struct kpart **parts;
 	size_t n_parts, cap_parts;
@@ -113,10 +113,12 @@ static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char 
 	(void)rk;
 	if (level <= 3 && strcmp(fac, "FAIL") == 0)
 		return;
-	if (level <= 4)
+	if (level <= 3) /* syslog levels: emerg .. err */
+		lm_log_error("kafka: %s: %s", fac, buf);
+	else if (level == 4)
 		lm_log_warn("kafka: %s: %s", fac, buf);
 	else
-		lm_log_error("kafka: %s: %s", fac, buf);
+		lm_log_info("kafka: %s: %s", fac, buf);
 }
 
 /* ---- partitions ------------------------------------------------------ */
@@ -200,10 +202,11 @@ static void release_current(struct lm_kafka *k)
 	k->cur_done = false;
 }
 
-static void call_flush(struct lm_kafka *k)
+/* Hands what was processed to the outputs; false when they failed (then
+ * nothing is committed: the messages will be read again). */
+static bool call_flush(struct lm_kafka *k)
 {
-	if (k->flush)
-		k->flush(k->flush_arg);
+	return !k->flush || k->flush(k->flush_arg);
 }
 
 static void commit_result(struct lm_kafka *k, rd_kafka_resp_err_t err)
@@ -340,8 +343,8 @@ static void revoke_parts(struct lm_kafka *k, rd_kafka_topic_partition_list_t *pa
 {
 	log_parts("revoked", parts);
 	mark_processed(k);
-	call_flush(k);
-	commit_revoked(k, parts, rd_kafka_assignment_lost(k->rk));
+	if (call_flush(k))
+		commit_revoked(k, parts, rd_kafka_assignment_lost(k->rk));
 	if (cooperative(k->rk)) {
 		rd_kafka_error_t *e = rd_kafka_incremental_unassign(k->rk, parts);
 		if (e) {
@@ -669,7 +672,8 @@ int lm_kafka_next(struct lm_kafka *k, const struct lm_event **ev)
 void lm_kafka_commit(struct lm_kafka *k, bool sync)
 {
 	mark_processed(k);
-	call_flush(k);
+	if (!call_flush(k))
+		return;
 	if (sync) {
 		rd_kafka_resp_err_t err = rd_kafka_commit(k->rk, NULL, 0);
 		commit_result(k, err);

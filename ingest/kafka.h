@@ -46,8 +46,9 @@ struct lm_kafka_opts {
 	size_t max_line;             /* longer values are cut (counted); 0: the default */
 	/* Called before offsets are committed (lm_kafka_commit, a revocation,
 	 * lm_kafka_free): hand everything processed so far to the outputs
-	 * (flush them).  May be NULL. */
-	void (*flush)(void *arg);
+	 * (flush them).  May be NULL.  False when they failed: then nothing is
+	 * committed, and the messages will be read again. */
+	bool (*flush)(void *arg);
 	void *flush_arg;
 };
 

@@ -175,12 +175,3 @@ int lm_reader_take_partial(struct lm_reader *r, struct lm_str *line, bool *cut)
 	*line = take(r, r->end - r->start, r->end - r->start, false);
 	return 1;
 }
-
-void lm_reader_restart(struct lm_reader *r, uint64_t offset)
-{
-	r->start = r->end = r->scan = 0;
-	r->skipping = false;
-	r->eof = false;
-	r->base = offset;
-	r->bytes = 0;
-}

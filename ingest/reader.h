@@ -74,7 +74,6 @@ bool lm_reader_has_partial(const struct lm_reader *r);
 int lm_reader_take_partial(struct lm_reader *r, struct lm_str *line, bool *cut);
 /* The file offset just past the last line handed out. */
 uint64_t lm_reader_offset(const struct lm_reader *r);
-/* Forgets buffered bytes: fd now reads from offset (after a truncation). */
-void lm_reader_restart(struct lm_reader *r, uint64_t offset);
+
 
 #endif

@@ -226,9 +226,12 @@ enum quiet { QUIET_NOTHING, QUIET_RECORD, QUIET_JOINED };
  * nothing more, or after the timeout (QUIET_JOINED: in src->out). */
 static enum quiet flush_quiet(struct lm_source *src)
 {
-	lm_time_t now = lm_clock_wall();
-	if (!src->quiet_since)
+	lm_time_t now = lm_clock_mono();
+	if (!src->quiet_since || src->reader.bytes != src->quiet_bytes) {
+		/* quiet from now: a line still coming in pieces is not cut */
 		src->quiet_since = now;
+		src->quiet_bytes = src->reader.bytes;
+	}
 	bool timed_out = now - src->quiet_since >= src->flush_timeout;
 	struct lm_str line;
 	bool cut;
@@ -281,8 +284,7 @@ uint64_t lm_source_offset(const struct lm_source *src)
 	return off;
 }
 
-void lm_source_restart(struct lm_source *src)
+void lm_source_finish(struct lm_source *src)
 {
-	lm_reader_restart(&src->reader, 0);
-	src->quiet_since = 0;
+	src->reader.eof = true;
 }

@@ -64,7 +64,8 @@ struct lm_source {
 	struct lm_multiline ml;
 	bool multiline;
 	lm_time_t flush_timeout;
-	lm_time_t quiet_since;          /* wall clock: input last ran dry, or 0 */
+	lm_time_t quiet_since;          /* monotonic: input last ran dry, or 0 */
+	uint64_t quiet_bytes;           /* bytes read when it ran dry */
 	uint64_t dec_pos;               /* offset of the first piece the decoder holds */
 	bool eof;
 	int error; /* a read error (negative errno), once eof */
@@ -100,8 +101,8 @@ enum lm_source_status lm_source_next(struct lm_source *src);
 /* The file offset before which every line has been handed out, once the
  * caller is done with src->out. */
 uint64_t lm_source_offset(const struct lm_source *src);
-/* The file was truncated (copytruncate): read it again from offset 0.  What
- * is held back goes out first. */
-void lm_source_restart(struct lm_source *src);
+/* No more input (a followed file deleted, rotated away or truncated): what
+ * the source holds goes out, then LM_SOURCE_END. */
+void lm_source_finish(struct lm_source *src);
 
 #endif

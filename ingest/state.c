@@ -71,7 +71,7 @@ void lm_state_add(struct lm_state *s, dev_t dev, ino_t ino, const struct lm_fp *
 		s->cap = s->cap ? 2 * s->cap : 16;
 		s->e = lm_xrealloc(s->e, s->cap * sizeof(*s->e));
 	}
-	s->e[s->n++] = (struct lm_state_entry){ dev, ino, *fp, offset, lm_xstrdup(path) };
+	s->e[s->n++] = (struct lm_state_entry){ dev, ino, *fp, offset, lm_xstrdup(path), false };
 }
 
 const struct lm_state_entry *lm_state_find(const struct lm_state *s, dev_t dev, ino_t ino)
@@ -194,24 +194,23 @@ static size_t parse_line(struct lm_state *s, char *line)
 			p = tab + 1;
 		}
 	}
+	size_t bad = unescape(field[5]);
+	if (bad || !field[5][0])
+		return (size_t)(field[5] - line) + bad + 1;
 	uintmax_t v[5];
-	for (int i = 0; i < 5; i++) {
+	size_t col = 0;
+	for (int i = 0; i < 5 && !col; i++) {
 		char *end;
 		errno = 0;
 		v[i] = strtoumax(field[i], &end, i == 3 ? 16 : 10);
-		if (errno || end == field[i] || *end)
-			return (size_t)(field[i] - line) + 1;
+		if (errno || end == field[i] || *end || (i == 2 && v[i] > LM_FP_MAX))
+			col = (size_t)(field[i] - line) + 1;
 	}
-	if (v[2] > LM_FP_MAX)
-		return (size_t)(field[2] - line) + 1;
-	size_t bad = unescape(field[5]);
-	if (bad)
-		return (size_t)(field[5] - line) + bad + 1;
-	struct lm_fp fp = { (uint64_t)v[3], (uint32_t)v[2] };
-	if (!field[5][0])
-		return (size_t)(field[5] - line) + 1;
-	lm_state_add(s, (dev_t)v[0], (ino_t)v[1], &fp, (uint64_t)v[4], field[5]);
-	return 0;
+	struct lm_fp fp = { col ? 0 : (uint64_t)v[3], col ? 0 : (uint32_t)v[2] };
+	lm_state_add(s, col ? 0 : (dev_t)v[0], col ? 0 : (ino_t)v[1], &fp, col ? 0 : (uint64_t)v[4],
+		     field[5]);
+	s->e[s->n - 1].start_over = col != 0; /* the path is known: read it all again */
+	return col;
 }
 
 int lm_state_load(struct lm_state *s, const char *path)
@@ -231,10 +230,13 @@ int lm_state_load(struct lm_state *s, const char *path)
 			line[--n] = '\0';
 		if (n == 0 || line[0] == '#')
 			continue;
+		unsigned before = s->n;
 		size_t col = parse_line(s, line);
-		if (col)
-			lm_log_warn("%s:%u:%zu: not a state line; that file starts over", path, line_no,
-				    col);
+		if (col && s->n > before)
+			lm_log_warn("%s:%u:%zu: not a state line; the file it names is read from its beginning",
+				    path, line_no, col);
+		else if (col)
+			lm_log_warn("%s:%u:%zu: not a state line; skipped", path, line_no, col);
 	}
 	free(line);
 	fclose(in);

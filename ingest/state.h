@@ -12,7 +12,8 @@
  * to it), with backslash, tab, newline and carriage return escaped
  * (\\ \t \n \r).  A save writes a new file beside the old one, syncs it and renames
  * it over the old one, so a crash (even kill -9) leaves one whole state.
- * A line that cannot be read is reported with file:line:column and skipped.
+ * A line that cannot be read is reported with file:line:column; when its
+ * path can be read, the file there starts over from its beginning.
  */
 #ifndef LM_STATE_H
 #define LM_STATE_H
@@ -42,6 +43,7 @@ struct lm_state_entry {
 	struct lm_fp fp;
 	uint64_t offset;
 	char *path;
+	bool start_over; /* its line could not be read: the file at path starts at 0 */
 };
 
 struct lm_state {

@@ -14,6 +14,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/signals.h"
 
 struct lm_delivery {
 	const struct lm_sink_ops *ops;
@@ -156,6 +157,7 @@ static void wait_for_work(struct lm_delivery *d)
 static void *worker(void *arg)
 {
 	struct lm_delivery *d = arg;
+	lm_signals_block_thread();
 	struct lm_delivery_item **batch = lm_xcalloc(d->o.batch_max, sizeof(*batch));
 	pthread_mutex_lock(&d->lock);
 	for (;;) {

@@ -20,6 +20,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/signals.h"
 
 #define REQUEST_MAX 8192
 #define CLIENT_TIMEOUT_S 2
@@ -222,6 +223,7 @@ static void serve(struct lm_metrics *m, int fd)
 static void *server(void *arg)
 {
 	struct lm_metrics *m = arg;
+	lm_signals_block_thread();
 	struct pollfd p[2] = { { .fd = m->listen_fd, .events = POLLIN },
 			       { .fd = m->stop_pipe[0], .events = POLLIN } };
 	for (;;) {

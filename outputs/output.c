@@ -15,6 +15,7 @@ static const struct lm_output_ops *const registry[] = {
 	&lm_output_text,
 	&lm_output_json,
 	&lm_output_kafka,
+	&lm_output_postgres,
 };
 
 const struct lm_output_ops *lm_output_find(const char *name)

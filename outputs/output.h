@@ -80,6 +80,7 @@ const char *lm_output_names(void);
 extern const struct lm_output_ops lm_output_text;
 extern const struct lm_output_ops lm_output_json;
 extern const struct lm_output_ops lm_output_kafka;
+extern const struct lm_output_ops lm_output_postgres;
 
 /* --matches: one JSON object per input line that hit at least one rule;
  * with redact, field values are masked (core/redact.h). */

@@ -112,9 +112,10 @@ static void produced(void)
 	assert_int_equal(rd_kafka_flush(producer, 10000), 0);
 }
 
-static void on_flush(void *arg)
+static bool on_flush(void *arg)
 {
 	(*(int *)arg)++;
+	return true;
 }
 
 static struct lm_kafka *member(const char *topic, const char *group, size_t max_line,
