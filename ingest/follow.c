@@ -30,6 +30,15 @@
 #define INOTIFY_RESCAN (2 * LM_NS_PER_SEC)
 /* Siblings looked at when searching for a copytruncate copy. */
 #define COPY_SEARCH_MAX 256
+/* Files read to their end, and copies of followed files, remembered so a
+ * glob that matches them never reads them again. */
+#define DONE_MAX 256
+
+struct done_file {
+	dev_t dev;
+	ino_t ino;
+	struct lm_fp fp; /* a reused inode is another file */
+};
 
 struct followed {
 	struct lm_source src;
@@ -56,6 +65,8 @@ struct lm_follow {
 	struct lm_state saved;           /* what the state file said at start */
 	char **names;                    /* every file name seen: events keep them */
 	unsigned n_names;
+	struct done_file done[DONE_MAX]; /* a ring */
+	unsigned n_done, next_done;
 	struct lm_input_stats closed_in; /* counters of the files closed */
 	struct lm_follow_stats stats;
 };
@@ -145,6 +156,14 @@ static struct followed *add_file(struct lm_follow *f, int fd, const char *path,
 	return fl;
 }
 
+static void remember_done(struct lm_follow *f, dev_t dev, ino_t ino, const struct lm_fp *fp)
+{
+	f->done[f->next_done] = (struct done_file){ dev, ino, *fp };
+	f->next_done = (f->next_done + 1) % DONE_MAX;
+	if (f->n_done < DONE_MAX)
+		f->n_done++;
+}
+
 /* Drops fl's watch, unless another open file shares it (inotify gives one
  * watch per inode). */
 static void unwatch(struct lm_follow *f, struct followed *fl)
@@ -162,6 +181,9 @@ static void unwatch(struct lm_follow *f, struct followed *fl)
 static void close_file(struct lm_follow *f, unsigned i)
 {
 	struct followed *fl = f->files[i];
+	struct stat st;
+	if (fl->rotated && fstat(fl->src.reader.fd, &st) == 0 && st.st_nlink > 0)
+		remember_done(f, fl->dev, fl->ino, &fl->fp); /* renamed, still there */
 	unwatch(f, fl);
 	if (fl->src.error)
 		lm_log_error("%s: read error: %s", fl->path, strerror(-fl->src.error));
@@ -201,6 +223,45 @@ static uint64_t start_offset(struct lm_follow *f, int fd, const char *path,
 	return (uint64_t)st->st_size;
 }
 
+
+static bool is_done(const struct lm_follow *f, int fd, const struct stat *st)
+{
+	for (unsigned i = 0; i < f->n_done; i++)
+		if (f->done[i].dev == st->st_dev && f->done[i].ino == st->st_ino &&
+		    lm_fp_same_start(&f->done[i].fp, fd))
+			return true;
+	return false;
+}
+
+enum copy { NOT_A_COPY, A_COPY, MAYBE_A_COPY };
+
+/* Whether the file fd (found as path) is a copy of a file being followed:
+ * its name is that file's name and more (app.log.1), and it starts with
+ * that file's first LM_FP_MAX bytes.  A copytruncate makes one; what it
+ * holds was read from the original, or is read from the copy by the
+ * original's source.  A shorter file that is a beginning of one (a copy
+ * being written, or still empty) may become one: it is looked at again by
+ * the next scan. */
+static enum copy is_copy(struct lm_follow *f, int fd, const char *path, const struct stat *st)
+{
+	struct lm_fp fp;
+	lm_fp_read(&fp, fd);
+	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	for (unsigned i = 0; i < f->n; i++) {
+		const struct followed *fl = f->files[i];
+		const char *base = strrchr(fl->path, '/') ? strrchr(fl->path, '/') + 1 : fl->path;
+		size_t blen = strlen(base);
+		if (strncmp(name, base, blen) != 0 || name[blen] == '\0' ||
+		    !lm_fp_same_start(&fp, fl->src.reader.fd))
+			continue;
+		if (fp.len < LM_FP_MAX)
+			return MAYBE_A_COPY;
+		remember_done(f, st->st_dev, st->st_ino, &fp);
+		return A_COPY;
+	}
+	return NOT_A_COPY;
+}
+
 static void open_found(struct lm_follow *f, const char *path, bool at_start)
 {
 	struct stat st;
@@ -211,7 +272,11 @@ static void open_found(struct lm_follow *f, const char *path, bool at_start)
 		lm_log_warn("%s: %s", path, strerror(errno));
 		return;
 	}
-	if (fstat(fd, &st) < 0 || find_open(f, st.st_dev, st.st_ino)) {
+	enum copy copy = NOT_A_COPY;
+	if (fstat(fd, &st) < 0 || find_open(f, st.st_dev, st.st_ino) || is_done(f, fd, &st) ||
+	    (copy = is_copy(f, fd, path, &st)) != NOT_A_COPY) {
+		if (copy == MAYBE_A_COPY)
+			f->scan_due = true; /* decided once it has more, or differs */
 		close(fd);
 		return;
 	}
@@ -220,6 +285,7 @@ static void open_found(struct lm_follow *f, const char *path, bool at_start)
 
 static void scan(struct lm_follow *f, bool at_start)
 {
+	f->scan_due = false; /* a file that may be a copy asks for the next one */
 	for (unsigned i = 0; i < f->o.n_patterns; i++) {
 		glob_t g;
 		if (glob(f->o.patterns[i], 0, NULL, &g) == 0)
@@ -227,7 +293,6 @@ static void scan(struct lm_follow *f, bool at_start)
 				open_found(f, g.gl_pathv[k], at_start);
 		globfree(&g);
 	}
-	f->scan_due = false;
 }
 
 /* Opens a file next to path that starts like fp and is at least size bytes

@@ -4,7 +4,8 @@
  * docs/json.md; keys are written in a fixed order so the same input gives
  * byte-identical output.  Log text is made valid UTF-8 first; yajl escapes
  * control characters.  Diagnoses arrive with their secrets already masked
- * (analyzers/engine.c); --matches fields are masked here.
+ * (analyzers/engine.c); --matches fields are masked here.  It also reads
+ * one thing: the per-item statuses of an Elasticsearch bulk answer.
  */
 #include <math.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 #include "core/redact.h"
 #include "core/sanitize.h"
@@ -458,4 +460,29 @@ void lm_jw_render(struct lm_jw *w, const struct lm_diagnosis *d, const char *tmp
 	lm_buf_reset(&w->j.cmd);
 	lm_diagnosis_render(d, tmpl, &w->j.cmd);
 	str(&w->j, w->j.cmd.data ? w->j.cmd.data : "", w->j.cmd.len);
+}
+
+/* The status of one item of a bulk answer: {"create": {"status": 201, ...}}
+ * (whatever the action's name); 0 when it has none. */
+static int bulk_item_status(yajl_val item)
+{
+	const char *path[] = { "status", NULL };
+	if (!YAJL_IS_OBJECT(item) || item->u.object.len == 0)
+		return 0;
+	yajl_val st = yajl_tree_get(item->u.object.values[0], path, yajl_t_number);
+	return st && YAJL_IS_INTEGER(st) ? (int)YAJL_GET_INTEGER(st) : 0;
+}
+
+int lm_json_bulk_statuses(const char *body, size_t len, int *statuses, unsigned max)
+{
+	const char *path[] = { "items", NULL };
+	char *text = lm_xstrndup(body, len);
+	yajl_val root = yajl_tree_parse(text, NULL, 0);
+	free(text);
+	yajl_val items = root ? yajl_tree_get(root, path, yajl_t_array) : NULL;
+	int n = items ? 0 : -1;
+	for (size_t i = 0; items && i < items->u.array.len && (unsigned)n < max; i++)
+		statuses[n++] = bulk_item_status(items->u.array.values[i]);
+	yajl_tree_free(root);
+	return n;
 }

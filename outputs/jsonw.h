@@ -43,4 +43,11 @@ void lm_jw_diagnosis(struct lm_jw *w, const struct lm_diagnosis *d, enum lm_emit
 /* A template of d's rule rendered with d's fields, as a string. */
 void lm_jw_render(struct lm_jw *w, const struct lm_diagnosis *d, const char *tmpl);
 
+/* The one JSON reading an output needs: the per-item statuses of an
+ * Elasticsearch bulk answer ({"errors":..,"items":[{"create":{"status":201,
+ * ...}}, ...]}), in item order, into statuses[0..max).  An item without a
+ * status gives 0.  Returns how many were stored, or -1 when body is not
+ * JSON or has no "items" array. */
+int lm_json_bulk_statuses(const char *body, size_t len, int *statuses, unsigned max);
+
 #endif

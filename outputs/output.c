@@ -16,6 +16,8 @@ static const struct lm_output_ops *const registry[] = {
 	&lm_output_json,
 	&lm_output_kafka,
 	&lm_output_postgres,
+	&lm_output_webhook,
+	&lm_output_elasticsearch,
 };
 
 const struct lm_output_ops *lm_output_find(const char *name)
