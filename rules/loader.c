@@ -18,80 +18,32 @@
 
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/yaml.h"
 #include "ingest/timestamp.h"
 
 struct loader {
+	struct lm_yaml y; /* first: visit callbacks get it and find the loader */
 	struct lm_ruleset *rs;
-	const char *file;
-	yaml_document_t doc;
-	unsigned char *seen; /* node visited: a second visit means an alias */
-	size_t n_nodes;
-	int errors;
 };
-
-static void problem(struct loader *ld, const yaml_node_t *node, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void problem(struct loader *ld, const yaml_node_t *node, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	lm_log_error("%s:%zu:%zu: %s", ld->file, node->start_mark.line + 1,
-		     node->start_mark.column + 1, msg);
-	ld->errors++;
-}
-
-static yaml_node_t *node_at(struct loader *ld, int index)
-{
-	yaml_node_t *n = yaml_document_get_node(&ld->doc, index);
-	if (!n)
-		return NULL;
-	size_t i = (size_t)(n - ld->doc.nodes.start);
-	if (ld->seen[i]) {
-		problem(ld, n, "YAML aliases are not allowed in rule files");
-		return NULL;
-	}
-	ld->seen[i] = 1;
-	return n;
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return (const char *)n->data.scalar.value;
-}
-
-static bool want_type(struct loader *ld, const yaml_node_t *n, yaml_node_type_t t,
-		      const char *what)
-{
-	if (n->type == t)
-		return true;
-	problem(ld, n, "%s must be %s", what,
-		t == YAML_SCALAR_NODE ? "a string" :
-		t == YAML_SEQUENCE_NODE ? "a list" : "a mapping");
-	return false;
-}
 
 static char *get_string(struct loader *ld, const yaml_node_t *n, const char *what)
 {
-	if (!want_type(ld, n, YAML_SCALAR_NODE, what))
+	if (!lm_yaml_want(&ld->y, n, YAML_SCALAR_NODE, what))
 		return NULL;
-	return lm_xstrdup(scalar(n));
+	return lm_xstrdup(lm_yaml_scalar(n));
 }
 
 static bool get_uint(struct loader *ld, const yaml_node_t *n, const char *what,
 		     unsigned long min, unsigned long max, unsigned long *out)
 {
-	if (!want_type(ld, n, YAML_SCALAR_NODE, what))
+	if (!lm_yaml_want(&ld->y, n, YAML_SCALAR_NODE, what))
 		return false;
 	char *end;
 	errno = 0;
-	unsigned long v = strtoul(scalar(n), &end, 10);
-	if (errno || end == scalar(n) || *end || scalar(n)[0] == '-' || v < min || v > max) {
-		problem(ld, n, "%s must be a whole number from %lu to %lu, not \"%s\"", what, min,
-			max, scalar(n));
+	unsigned long v = strtoul(lm_yaml_scalar(n), &end, 10);
+	if (errno || end == lm_yaml_scalar(n) || *end || lm_yaml_scalar(n)[0] == '-' || v < min || v > max) {
+		lm_yaml_problem(&ld->y, n, "%s must be a whole number from %lu to %lu, not \"%s\"", what, min,
+			max, lm_yaml_scalar(n));
 		return false;
 	}
 	*out = v;
@@ -105,18 +57,18 @@ static char **get_strings(struct loader *ld, const yaml_node_t *n, const char *w
 	*count = 0;
 	if (n->type == YAML_SCALAR_NODE) {
 		char **v = lm_xcalloc(1, sizeof(*v));
-		v[0] = lm_xstrdup(scalar(n));
+		v[0] = lm_xstrdup(lm_yaml_scalar(n));
 		*count = 1;
 		return v;
 	}
-	if (!want_type(ld, n, YAML_SEQUENCE_NODE, what))
+	if (!lm_yaml_want(&ld->y, n, YAML_SEQUENCE_NODE, what))
 		return NULL;
 	size_t len = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 	char **v = lm_xcalloc(len ? len : 1, sizeof(*v));
 	for (size_t i = 0; i < len; i++) {
-		yaml_node_t *item = node_at(ld, n->data.sequence.items.start[i]);
-		if (item && want_type(ld, item, YAML_SCALAR_NODE, what))
-			v[(*count)++] = lm_xstrdup(scalar(item));
+		yaml_node_t *item = lm_yaml_node(&ld->y, n->data.sequence.items.start[i]);
+		if (item && lm_yaml_want(&ld->y, item, YAML_SCALAR_NODE, what))
+			v[(*count)++] = lm_xstrdup(lm_yaml_scalar(item));
 	}
 	return v;
 }
@@ -127,15 +79,15 @@ static char **get_strings(struct loader *ld, const yaml_node_t *n, const char *w
 static bool get_duration(struct loader *ld, const yaml_node_t *v, const char *what,
 			 lm_time_t *out)
 {
-	if (!want_type(ld, v, YAML_SCALAR_NODE, what))
+	if (!lm_yaml_want(&ld->y, v, YAML_SCALAR_NODE, what))
 		return false;
-	if (lm_duration_parse(scalar(v), out) < 0) {
-		problem(ld, v, "%s must be a duration such as 30s, 5m or 1h, not \"%s\"", what,
-			scalar(v));
+	if (lm_duration_parse(lm_yaml_scalar(v), out) < 0) {
+		lm_yaml_problem(&ld->y, v, "%s must be a duration such as 30s, 5m or 1h, not \"%s\"", what,
+			lm_yaml_scalar(v));
 		return false;
 	}
 	if (*out > LM_DURATION_MAX) {
-		problem(ld, v, "%s: \"%s\" is longer than ten years", what, scalar(v));
+		lm_yaml_problem(&ld->y, v, "%s: \"%s\" is longer than ten years", what, lm_yaml_scalar(v));
 		return false;
 	}
 	return true;
@@ -143,7 +95,7 @@ static bool get_duration(struct loader *ld, const yaml_node_t *v, const char *wh
 
 static void set_pattern(struct lm_pattern *p, const yaml_node_t *n, const char *field)
 {
-	p->source = lm_xstrdup(scalar(n));
+	p->source = lm_xstrdup(lm_yaml_scalar(n));
 	p->field = field ? lm_xstrdup(field) : NULL;
 	p->line = (unsigned)n->start_mark.line + 1;
 	p->column = (unsigned)n->start_mark.column + 1;
@@ -156,23 +108,23 @@ static bool field_pattern(struct loader *ld, const yaml_node_t *item, const char
 	const yaml_node_t *field = NULL, *regex = NULL;
 	for (yaml_node_pair_t *kv = item->data.mapping.pairs.start;
 	     kv < item->data.mapping.pairs.top; kv++) {
-		yaml_node_t *k = node_at(ld, kv->key), *v = node_at(ld, kv->value);
+		yaml_node_t *k = lm_yaml_node(&ld->y, kv->key), *v = lm_yaml_node(&ld->y, kv->value);
 		if (!k || !v)
 			return false;
-		if (k->type == YAML_SCALAR_NODE && strcmp(scalar(k), "field") == 0 && !field)
+		if (k->type == YAML_SCALAR_NODE && strcmp(lm_yaml_scalar(k), "field") == 0 && !field)
 			field = v;
-		else if (k->type == YAML_SCALAR_NODE && strcmp(scalar(k), "regex") == 0 && !regex)
+		else if (k->type == YAML_SCALAR_NODE && strcmp(lm_yaml_scalar(k), "regex") == 0 && !regex)
 			regex = v;
 		else {
-			problem(ld, k, "a pattern of %s takes only field and regex, once each", what);
+			lm_yaml_problem(&ld->y, k, "a pattern of %s takes only field and regex, once each", what);
 			return false;
 		}
 	}
 	if (!field || !regex || field->type != YAML_SCALAR_NODE || regex->type != YAML_SCALAR_NODE) {
-		problem(ld, item, "a pattern of %s is a string, or {field: NAME, regex: PATTERN}", what);
+		lm_yaml_problem(&ld->y, item, "a pattern of %s is a string, or {field: NAME, regex: PATTERN}", what);
 		return false;
 	}
-	set_pattern(p, regex, scalar(field));
+	set_pattern(p, regex, lm_yaml_scalar(field));
 	return true;
 }
 
@@ -188,12 +140,12 @@ static struct lm_pattern *get_patterns(struct loader *ld, const yaml_node_t *v, 
 		*count = 1;
 		return p;
 	}
-	if (!want_type(ld, v, YAML_SEQUENCE_NODE, what))
+	if (!lm_yaml_want(&ld->y, v, YAML_SEQUENCE_NODE, what))
 		return NULL;
 	size_t len = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
 	struct lm_pattern *p = lm_xcalloc(len ? len : 1, sizeof(*p));
 	for (size_t i = 0; i < len; i++) {
-		yaml_node_t *item = node_at(ld, v->data.sequence.items.start[i]);
+		yaml_node_t *item = lm_yaml_node(&ld->y, v->data.sequence.items.start[i]);
 		if (!item)
 			continue;
 		if (item->type == YAML_SCALAR_NODE)
@@ -201,83 +153,42 @@ static struct lm_pattern *get_patterns(struct loader *ld, const yaml_node_t *v, 
 		else if (item->type == YAML_MAPPING_NODE && field_pattern(ld, item, what, &p[*count]))
 			(*count)++;
 		else if (item->type != YAML_MAPPING_NODE)
-			problem(ld, item, "a pattern of %s is a string, or {field: NAME, regex: PATTERN}", what);
+			lm_yaml_problem(&ld->y, item, "a pattern of %s is a string, or {field: NAME, regex: PATTERN}", what);
 	}
 	if (len == 0)
-		problem(ld, v, "%s is an empty list", what);
+		lm_yaml_problem(&ld->y, v, "%s is an empty list", what);
 	return p;
-}
-
-/* Walks a mapping: calls visit for each key listed in keys, reports others
- * and repeated keys. */
-typedef void (*visit_fn)(struct loader *ld, void *target, const char *key,
-			 yaml_node_t *value, const yaml_node_t *key_node);
-
-static void walk_mapping(struct loader *ld, const yaml_node_t *map, const char *what,
-			 const char *const *keys, visit_fn visit, void *target)
-{
-	unsigned long seen_keys = 0;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = node_at(ld, p->key);
-		yaml_node_t *v = node_at(ld, p->value);
-		if (!k || !v)
-			continue;
-		if (k->type != YAML_SCALAR_NODE) {
-			problem(ld, k, "keys of %s must be strings", what);
-			continue;
-		}
-		int found = -1;
-		for (int i = 0; keys[i]; i++)
-			if (strcmp(keys[i], scalar(k)) == 0)
-				found = i;
-		if (found < 0) {
-			struct lm_buf allowed;
-			lm_buf_init(&allowed);
-			for (int i = 0; keys[i]; i++)
-				lm_buf_printf(&allowed, "%s%s", i ? ", " : "", keys[i]);
-			problem(ld, k, "unknown key \"%s\" in %s (expected one of: %s)", scalar(k),
-				what, allowed.data);
-			lm_buf_fini(&allowed);
-			continue;
-		}
-		if (seen_keys & (1ul << found)) {
-			problem(ld, k, "key \"%s\" repeated in %s", scalar(k), what);
-			continue;
-		}
-		seen_keys |= 1ul << found;
-		visit(ld, target, scalar(k), v, k);
-	}
 }
 
 static void load_where(struct loader *ld, struct lm_rule *r, const yaml_node_t *map)
 {
-	if (!want_type(ld, map, YAML_MAPPING_NODE, "match.where"))
+	if (!lm_yaml_want(&ld->y, map, YAML_MAPPING_NODE, "match.where"))
 		return;
 	size_t len = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
 	r->where = lm_xcalloc(len ? len : 1, sizeof(*r->where));
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
 	     p++) {
-		yaml_node_t *k = node_at(ld, p->key);
-		yaml_node_t *v = node_at(ld, p->value);
-		if (!k || !v || !want_type(ld, k, YAML_SCALAR_NODE, "a match.where field") ||
-		    !want_type(ld, v, YAML_SCALAR_NODE, "a match.where condition"))
+		yaml_node_t *k = lm_yaml_node(&ld->y, p->key);
+		yaml_node_t *v = lm_yaml_node(&ld->y, p->value);
+		if (!k || !v || !lm_yaml_want(&ld->y, k, YAML_SCALAR_NODE, "a match.where field") ||
+		    !lm_yaml_want(&ld->y, v, YAML_SCALAR_NODE, "a match.where condition"))
 			continue;
 		struct lm_condition *c = &r->where[r->n_where];
-		if (!lm_condition_parse(scalar(v), c)) {
-			problem(ld, v, "match.where.%s: \"%s\" is not a condition such as '> 1000', '>= 90%%' or '> 2s'",
-				scalar(k), scalar(v));
+		if (!lm_condition_parse(lm_yaml_scalar(v), c)) {
+			lm_yaml_problem(&ld->y, v, "match.where.%s: \"%s\" is not a condition such as '> 1000', '>= 90%%' or '> 2s'",
+				lm_yaml_scalar(k), lm_yaml_scalar(v));
 			continue;
 		}
-		c->field = lm_xstrdup(scalar(k));
-		c->text = lm_xstrdup(scalar(v));
+		c->field = lm_xstrdup(lm_yaml_scalar(k));
+		c->text = lm_xstrdup(lm_yaml_scalar(v));
 		r->n_where++;
 	}
 }
 
-static void visit_match(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+static void visit_match(struct lm_yaml *y, void *target, const char *key, yaml_node_t *v,
 			const yaml_node_t *k)
 {
+	struct loader *ld = (struct loader *)y;
 	struct lm_rule *r = target;
 	(void)k;
 	if (strcmp(key, "field") == 0) {
@@ -291,9 +202,10 @@ static void visit_match(struct loader *ld, void *target, const char *key, yaml_n
 	r->patterns = get_patterns(ld, v, "match.regex", &r->n_patterns);
 }
 
-static void visit_ratio(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+static void visit_ratio(struct lm_yaml *y, void *target, const char *key, yaml_node_t *v,
 			const yaml_node_t *k)
 {
+	struct loader *ld = (struct loader *)y;
 	struct lm_when *w = target;
 	struct lm_quantity q;
 	unsigned long n;
@@ -301,13 +213,13 @@ static void visit_ratio(struct loader *ld, void *target, const char *key, yaml_n
 	if (strcmp(key, "of") == 0) {
 		w->of = get_patterns(ld, v, "when.ratio.of", &w->n_of);
 	} else if (strcmp(key, "above") == 0) {
-		if (!want_type(ld, v, YAML_SCALAR_NODE, "when.ratio.above"))
+		if (!lm_yaml_want(&ld->y, v, YAML_SCALAR_NODE, "when.ratio.above"))
 			return;
-		if (!lm_quantity_parse(scalar(v), strlen(scalar(v)), &q) ||
+		if (!lm_quantity_parse(lm_yaml_scalar(v), strlen(lm_yaml_scalar(v)), &q) ||
 		    (q.kind != LM_UNIT_PERCENT && q.kind != LM_UNIT_NONE) || q.value < 0 ||
 		    (q.kind == LM_UNIT_PERCENT ? q.value > 100 : q.value > 1))
-			problem(ld, v, "when.ratio.above must be a share such as 10%% or 0.1, not \"%s\"",
-				scalar(v));
+			lm_yaml_problem(&ld->y, v, "when.ratio.above must be a share such as 10%% or 0.1, not \"%s\"",
+				lm_yaml_scalar(v));
 		else
 			w->share = q.kind == LM_UNIT_PERCENT ? q.value / 100 : q.value;
 	} else if (get_uint(ld, v, "when.ratio.min", 1, 100000000, &n)) {
@@ -315,32 +227,33 @@ static void visit_ratio(struct loader *ld, void *target, const char *key, yaml_n
 	}
 }
 
-static void visit_quantile(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+static void visit_quantile(struct lm_yaml *y, void *target, const char *key, yaml_node_t *v,
 			   const yaml_node_t *k)
 {
+	struct loader *ld = (struct loader *)y;
 	struct lm_when *w = target;
 	unsigned long n;
 	(void)k;
 	if (strcmp(key, "field") == 0) {
 		w->field = get_string(ld, v, "when.quantile.field");
 	} else if (strcmp(key, "q") == 0) {
-		if (!want_type(ld, v, YAML_SCALAR_NODE, "when.quantile.q"))
+		if (!lm_yaml_want(&ld->y, v, YAML_SCALAR_NODE, "when.quantile.q"))
 			return;
-		const char *t = scalar(v);
+		const char *t = lm_yaml_scalar(v);
 		char *end;
 		double q = strtod(t[0] == 'p' ? t + 1 : t, &end);
 		if (t[0] == 'p')
 			q /= 100; /* p95 */
 		if (*end || end == t || !(q > 0 && q < 1))
-			problem(ld, v, "when.quantile.q must be between 0 and 1 (0.95) or pNN (p95), not \"%s\"",
+			lm_yaml_problem(&ld->y, v, "when.quantile.q must be between 0 and 1 (0.95) or pNN (p95), not \"%s\"",
 				t);
 		else
 			w->q = q;
 	} else if (strcmp(key, "above") == 0) {
-		if (want_type(ld, v, YAML_SCALAR_NODE, "when.quantile.above") &&
-		    !lm_quantity_parse(scalar(v), strlen(scalar(v)), &w->above))
-			problem(ld, v, "when.quantile.above must be a number with an optional unit (2s, 200ms), not \"%s\"",
-				scalar(v));
+		if (lm_yaml_want(&ld->y, v, YAML_SCALAR_NODE, "when.quantile.above") &&
+		    !lm_quantity_parse(lm_yaml_scalar(v), strlen(lm_yaml_scalar(v)), &w->above))
+			lm_yaml_problem(&ld->y, v, "when.quantile.above must be a number with an optional unit (2s, 200ms), not \"%s\"",
+				lm_yaml_scalar(v));
 	} else if (get_uint(ld, v, "when.quantile.min", 1, 100000000, &n)) {
 		w->min = (unsigned)n;
 	}
@@ -351,7 +264,7 @@ static void set_kind(struct loader *ld, struct lm_when *w, enum lm_when_kind kin
 		     const yaml_node_t *k, bool *kind_seen)
 {
 	if (*kind_seen)
-		problem(ld, k, "when: %s and %s cannot be combined: a rule has one trigger",
+		lm_yaml_problem(&ld->y, k, "when: %s and %s cannot be combined: a rule has one trigger",
 			lm_when_kind_name(w->kind), lm_when_kind_name(kind));
 	*kind_seen = true;
 	w->kind = kind;
@@ -363,9 +276,10 @@ struct when_target {
 	bool for_seen;
 };
 
-static void visit_when(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+static void visit_when(struct lm_yaml *y, void *target, const char *key, yaml_node_t *v,
 		       const yaml_node_t *k)
 {
+	struct loader *ld = (struct loader *)y;
 	static const char *const ratio_keys[] = { "of", "above", "min", NULL };
 	static const char *const quantile_keys[] = { "field", "q", "above", "min", NULL };
 	struct when_target *wt = target;
@@ -377,22 +291,22 @@ static void visit_when(struct loader *ld, void *target, const char *key, yaml_no
 			w->count = (unsigned)n;
 	} else if (strcmp(key, "ratio") == 0) {
 		set_kind(ld, w, LM_WHEN_RATIO, k, &wt->kind_seen);
-		if (want_type(ld, v, YAML_MAPPING_NODE, "when.ratio"))
-			walk_mapping(ld, v, "when.ratio", ratio_keys, visit_ratio, w);
+		if (lm_yaml_want(&ld->y, v, YAML_MAPPING_NODE, "when.ratio"))
+			lm_yaml_walk(&ld->y, v, "when.ratio", ratio_keys, visit_ratio, w);
 	} else if (strcmp(key, "quantile") == 0) {
 		set_kind(ld, w, LM_WHEN_QUANTILE, k, &wt->kind_seen);
-		if (want_type(ld, v, YAML_MAPPING_NODE, "when.quantile"))
-			walk_mapping(ld, v, "when.quantile", quantile_keys, visit_quantile, w);
+		if (lm_yaml_want(&ld->y, v, YAML_MAPPING_NODE, "when.quantile"))
+			lm_yaml_walk(&ld->y, v, "when.quantile", quantile_keys, visit_quantile, w);
 	} else if (strcmp(key, "absent") == 0) {
 		set_kind(ld, w, LM_WHEN_ABSENT, k, &wt->kind_seen);
 		if (get_duration(ld, v, "when.absent", &w->hold) && w->hold <= 0)
-			problem(ld, v, "when.absent must be longer than 0");
+			lm_yaml_problem(&ld->y, v, "when.absent must be longer than 0");
 	} else if (strcmp(key, "after") == 0) {
 		set_kind(ld, w, LM_WHEN_AFTER, k, &wt->kind_seen);
 		w->after = get_string(ld, v, "when.after");
 	} else if (strcmp(key, "within") == 0) {
 		if (get_duration(ld, v, "when.within", &w->within) && w->within <= 0)
-			problem(ld, v, "when.within must be longer than 0");
+			lm_yaml_problem(&ld->y, v, "when.within must be longer than 0");
 	} else if (strcmp(key, "for") == 0) {
 		wt->for_seen = true;
 		get_duration(ld, v, "when.for", &w->hold);
@@ -401,15 +315,16 @@ static void visit_when(struct loader *ld, void *target, const char *key, yaml_no
 	} else if (strcmp(key, "repeat_interval") == 0) {
 		if (get_duration(ld, v, "when.repeat_interval", &w->repeat) &&
 		    w->repeat < LM_NS_PER_SEC)
-			problem(ld, v, "when.repeat_interval must be at least 1s");
+			lm_yaml_problem(&ld->y, v, "when.repeat_interval must be at least 1s");
 	} else {
 		w->by = get_strings(ld, v, "when.by", &w->n_by);
 	}
 }
 
-static void visit_remedy(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+static void visit_remedy(struct lm_yaml *y, void *target, const char *key, yaml_node_t *v,
 			 const yaml_node_t *k)
 {
+	struct loader *ld = (struct loader *)y;
 	struct lm_remedy *m = target;
 	(void)k;
 	if (strcmp(key, "title") == 0)
@@ -421,24 +336,25 @@ static void visit_remedy(struct loader *ld, void *target, const char *key, yaml_
 static void load_remediation(struct loader *ld, struct lm_rule *r, yaml_node_t *v)
 {
 	static const char *const keys[] = { "title", "run", NULL };
-	if (!want_type(ld, v, YAML_SEQUENCE_NODE, "remediation"))
+	if (!lm_yaml_want(&ld->y, v, YAML_SEQUENCE_NODE, "remediation"))
 		return;
 	size_t len = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
 	r->remediation = lm_xcalloc(len ? len : 1, sizeof(*r->remediation));
 	for (size_t i = 0; i < len; i++) {
-		yaml_node_t *item = node_at(ld, v->data.sequence.items.start[i]);
-		if (!item || !want_type(ld, item, YAML_MAPPING_NODE, "a remediation step"))
+		yaml_node_t *item = lm_yaml_node(&ld->y, v->data.sequence.items.start[i]);
+		if (!item || !lm_yaml_want(&ld->y, item, YAML_MAPPING_NODE, "a remediation step"))
 			continue;
 		struct lm_remedy *m = &r->remediation[r->n_remediation++];
-		walk_mapping(ld, item, "a remediation step", keys, visit_remedy, m);
+		lm_yaml_walk(&ld->y, item, "a remediation step", keys, visit_remedy, m);
 		if (!m->title)
-			problem(ld, item, "a remediation step needs a title");
+			lm_yaml_problem(&ld->y, item, "a remediation step needs a title");
 	}
 }
 
-static void visit_examples(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+static void visit_examples(struct lm_yaml *y, void *target, const char *key, yaml_node_t *v,
 			   const yaml_node_t *k)
 {
+	struct loader *ld = (struct loader *)y;
 	struct lm_rule *r = target;
 	(void)k;
 	if (strcmp(key, "match") == 0)
@@ -447,9 +363,10 @@ static void visit_examples(struct loader *ld, void *target, const char *key, yam
 		r->ex_no_match = get_strings(ld, v, "examples.no_match", &r->n_ex_no_match);
 }
 
-static void visit_explains(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+static void visit_explains(struct lm_yaml *y, void *target, const char *key, yaml_node_t *v,
 			   const yaml_node_t *k)
 {
+	struct loader *ld = (struct loader *)y;
 	struct lm_explains *x = target;
 	(void)k;
 	if (strcmp(key, "rules") == 0)
@@ -457,23 +374,24 @@ static void visit_explains(struct loader *ld, void *target, const char *key, yam
 	else if (strcmp(key, "on") == 0)
 		x->on = get_strings(ld, v, "explains.on", &x->n_on);
 	else if (get_duration(ld, v, "explains.within", &x->within) && x->within <= 0)
-		problem(ld, v, "explains.within must be longer than 0");
+		lm_yaml_problem(&ld->y, v, "explains.within must be longer than 0");
 }
 
 static void load_explains(struct loader *ld, struct lm_rule *r, const yaml_node_t *v)
 {
 	static const char *const keys[] = { "rules", "within", "on", NULL };
 	if (v->type == YAML_MAPPING_NODE)
-		walk_mapping(ld, v, "explains", keys, visit_explains, &r->explains);
+		lm_yaml_walk(&ld->y, v, "explains", keys, visit_explains, &r->explains);
 	else
 		r->explains.rules = get_strings(ld, v, "explains", &r->explains.n_rules);
 	if (!r->explains.within)
 		r->explains.within = LM_EXPLAINS_WITHIN_DEFAULT;
 }
 
-static void visit_aggregate(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+static void visit_aggregate(struct lm_yaml *y, void *target, const char *key, yaml_node_t *v,
 			    const yaml_node_t *k)
 {
+	struct loader *ld = (struct loader *)y;
 	struct lm_aggregate *a = target;
 	(void)k;
 	if (strcmp(key, "sql") == 0) {
@@ -481,17 +399,18 @@ static void visit_aggregate(struct loader *ld, void *target, const char *key, ya
 	} else if (strcmp(key, "unit") == 0) {
 		/* "ms" is read as one of that unit */
 		char one[32];
-		snprintf(one, sizeof(one), "1%s", want_type(ld, v, YAML_SCALAR_NODE, "aggregate.unit") ? scalar(v) : "");
+		snprintf(one, sizeof(one), "1%s", lm_yaml_want(&ld->y, v, YAML_SCALAR_NODE, "aggregate.unit") ? lm_yaml_scalar(v) : "");
 		if (!lm_quantity_parse(one, strlen(one), &a->unit) || a->unit.kind == LM_UNIT_NONE)
-			problem(ld, v, "aggregate.unit must be a unit such as ms, s or MiB");
+			lm_yaml_problem(&ld->y, v, "aggregate.unit must be a unit such as ms, s or MiB");
 	} else {
 		a->value = get_string(ld, v, "aggregate.value");
 	}
 }
 
-static void visit_rule(struct loader *ld, void *target, const char *key, yaml_node_t *v,
+static void visit_rule(struct lm_yaml *y, void *target, const char *key, yaml_node_t *v,
 		       const yaml_node_t *k)
 {
+	struct loader *ld = (struct loader *)y;
 	static const char *const match_keys[] = { "regex", "field", "where", NULL };
 	static const char *const when_keys[] = { "count", "ratio", "quantile", "absent", "after",
 						 "within", "for", "by", "resolve_after",
@@ -509,31 +428,31 @@ static void visit_rule(struct loader *ld, void *target, const char *key, yaml_no
 		r->description = get_string(ld, v, "description");
 	} else if (strcmp(key, "severity") == 0) {
 		enum lm_severity sev;
-		if (!want_type(ld, v, YAML_SCALAR_NODE, "severity"))
+		if (!lm_yaml_want(&ld->y, v, YAML_SCALAR_NODE, "severity"))
 			return;
-		if (lm_severity_parse(scalar(v), &sev) < 0 || sev == LM_SEV_NEVER) {
-			problem(ld, v, "severity must be info, warning, error or critical, not \"%s\"",
-				scalar(v));
+		if (lm_severity_parse(lm_yaml_scalar(v), &sev) < 0 || sev == LM_SEV_NEVER) {
+			lm_yaml_problem(&ld->y, v, "severity must be info, warning, error or critical, not \"%s\"",
+				lm_yaml_scalar(v));
 			sev = LM_SEV_INFO; /* reported once: the key is there, its value is bad */
 		}
 		r->severity = sev;
 	} else if (strcmp(key, "layer") == 0) {
 		r->layer = get_string(ld, v, "layer");
 		if (r->layer && !lm_layer_valid(r->layer))
-			problem(ld, v, "layer must be one of %s, not \"%s\"", lm_layer_names(), r->layer);
+			lm_yaml_problem(&ld->y, v, "layer must be one of %s, not \"%s\"", lm_layer_names(), r->layer);
 	} else if (strcmp(key, "escalation") == 0) {
 		if (get_uint(ld, v, "escalation", 1, 3, &n))
 			r->escalation = (int)n;
 	} else if (strcmp(key, "match") == 0) {
-		if (want_type(ld, v, YAML_MAPPING_NODE, "match"))
-			walk_mapping(ld, v, "match", match_keys, visit_match, r);
+		if (lm_yaml_want(&ld->y, v, YAML_MAPPING_NODE, "match"))
+			lm_yaml_walk(&ld->y, v, "match", match_keys, visit_match, r);
 	} else if (strcmp(key, "when") == 0) {
 		struct when_target wt = { &r->when, false, false };
-		if (want_type(ld, v, YAML_MAPPING_NODE, "when"))
-			walk_mapping(ld, v, "when", when_keys, visit_when, &wt);
+		if (lm_yaml_want(&ld->y, v, YAML_MAPPING_NODE, "when"))
+			lm_yaml_walk(&ld->y, v, "when", when_keys, visit_when, &wt);
 		/* absent keeps its silence where for keeps its hold: never both */
 		if (wt.for_seen && r->when.kind == LM_WHEN_ABSENT)
-			problem(ld, v, "when.for applies to ratio and quantile rules, not absent");
+			lm_yaml_problem(&ld->y, v, "when.for applies to ratio and quantile rules, not absent");
 	} else if (strcmp(key, "causes") == 0) {
 		r->causes = get_strings(ld, v, "causes", &r->n_causes);
 	} else if (strcmp(key, "remediation") == 0) {
@@ -544,17 +463,17 @@ static void visit_rule(struct loader *ld, void *target, const char *key, yaml_no
 		r->runbook = get_string(ld, v, "runbook");
 	} else if (strcmp(key, "aggregate") == 0) {
 		static const char *const aggregate_keys[] = { "sql", "value", "unit", NULL };
-		if (want_type(ld, v, YAML_MAPPING_NODE, "aggregate"))
-			walk_mapping(ld, v, "aggregate", aggregate_keys, visit_aggregate, &r->aggregate);
+		if (lm_yaml_want(&ld->y, v, YAML_MAPPING_NODE, "aggregate"))
+			lm_yaml_walk(&ld->y, v, "aggregate", aggregate_keys, visit_aggregate, &r->aggregate);
 		if (!r->aggregate.sql)
-			problem(ld, v, "aggregate needs sql: the field holding the statement");
+			lm_yaml_problem(&ld->y, v, "aggregate needs sql: the field holding the statement");
 	} else if (strcmp(key, "split") == 0) {
 		r->split = get_string(ld, v, "split");
 	} else if (strcmp(key, "explains") == 0) {
 		load_explains(ld, r, v);
 	} else if (strcmp(key, "examples") == 0) {
-		if (want_type(ld, v, YAML_MAPPING_NODE, "examples"))
-			walk_mapping(ld, v, "examples", example_keys, visit_examples, r);
+		if (lm_yaml_want(&ld->y, v, YAML_MAPPING_NODE, "examples"))
+			lm_yaml_walk(&ld->y, v, "examples", example_keys, visit_examples, r);
 	}
 }
 
@@ -578,17 +497,17 @@ static void check_when(struct loader *ld, const yaml_node_t *node, const char *i
 		if (w->count == 0)
 			w->count = 1;
 		if (w->count > 1 && w->within == 0)
-			problem(ld, node, "rule %s: when.count above 1 needs when.within", id);
+			lm_yaml_problem(&ld->y, node, "rule %s: when.count above 1 needs when.within", id);
 		break;
 	case LM_WHEN_RATIO:
 		if (!w->n_of || w->share <= 0 || !w->within)
-			problem(ld, node, "rule %s: when.ratio needs of, above and when.within", id);
+			lm_yaml_problem(&ld->y, node, "rule %s: when.ratio needs of, above and when.within", id);
 		if (!w->min)
 			w->min = LM_RATIO_MIN_DEFAULT;
 		break;
 	case LM_WHEN_QUANTILE:
 		if (!w->field || w->q <= 0 || !w->within || w->above.value <= 0)
-			problem(ld, node, "rule %s: when.quantile needs field, q, above and when.within", id);
+			lm_yaml_problem(&ld->y, node, "rule %s: when.quantile needs field, q, above and when.within", id);
 		if (!w->min)
 			w->min = LM_QUANTILE_MIN_DEFAULT;
 		break;
@@ -596,12 +515,12 @@ static void check_when(struct loader *ld, const yaml_node_t *node, const char *i
 		break;
 	case LM_WHEN_AFTER:
 		if (!w->after || !w->within)
-			problem(ld, node, "rule %s: when.after needs a rule id and when.within", id);
+			lm_yaml_problem(&ld->y, node, "rule %s: when.after needs a rule id and when.within", id);
 		break;
 	}
 	if (w->hold && w->kind != LM_WHEN_RATIO && w->kind != LM_WHEN_QUANTILE &&
 	    w->kind != LM_WHEN_ABSENT) /* absent keeps its silence in hold */
-		problem(ld, node, "rule %s: when.for applies to ratio and quantile rules", id);
+		lm_yaml_problem(&ld->y, node, "rule %s: when.for applies to ratio and quantile rules", id);
 	if (w->resolve_after < 0) /* not given: absence ends at the next match */
 		w->resolve_after = w->kind == LM_WHEN_ABSENT ? 0
 				   : w->within > LM_RESOLVE_AFTER_DEFAULT ? w->within
@@ -614,28 +533,28 @@ static void check_when(struct loader *ld, const yaml_node_t *node, const char *i
 static bool check_rule(struct loader *ld, const yaml_node_t *node, struct lm_rule *r,
 		       bool keys_sound)
 {
-	int before = ld->errors;
+	int before = ld->y.errors;
 	if (!r->id)
-		problem(ld, node, "a rule needs an id");
+		lm_yaml_problem(&ld->y, node, "a rule needs an id");
 	else if (!id_valid(r->id))
-		problem(ld, node, "rule id \"%s\": use lower-case letters, digits, '.', '-' and '_'", r->id);
+		lm_yaml_problem(&ld->y, node, "rule id \"%s\": use lower-case letters, digits, '.', '-' and '_'", r->id);
 	else if (lm_ruleset_find(ld->rs, r->id))
-		problem(ld, node, "rule id \"%s\" is already defined in %s", r->id,
+		lm_yaml_problem(&ld->y, node, "rule id \"%s\" is already defined in %s", r->id,
 			lm_ruleset_find(ld->rs, r->id)->file);
 	const char *id = r->id ? r->id : "?";
 	if (!r->title)
-		problem(ld, node, "rule %s needs a title", id);
+		lm_yaml_problem(&ld->y, node, "rule %s needs a title", id);
 	if (r->severity == LM_SEV_NEVER)
-		problem(ld, node, "rule %s needs a severity", id);
+		lm_yaml_problem(&ld->y, node, "rule %s needs a severity", id);
 	if (!r->layer)
-		problem(ld, node, "rule %s needs a layer", id);
+		lm_yaml_problem(&ld->y, node, "rule %s needs a layer", id);
 	if (!r->n_patterns)
-		problem(ld, node, "rule %s needs match.regex", id);
+		lm_yaml_problem(&ld->y, node, "rule %s needs match.regex", id);
 	if (keys_sound) /* checks across keys only when the keys themselves are sound */
 		check_when(ld, node, id, &r->when);
 	if (r->escalation == 0)
 		r->escalation = 1;
-	return ld->errors == before;
+	return ld->y.errors == before;
 }
 
 /* A hash of a rule's definition as written (its YAML tree, not its place
@@ -648,14 +567,14 @@ static uint64_t digest(struct loader *ld, const yaml_node_t *n, uint64_t h)
 	if (n->type == YAML_SEQUENCE_NODE) {
 		for (yaml_node_item_t *i = n->data.sequence.items.start;
 		     i < n->data.sequence.items.top; i++)
-			h = digest(ld, yaml_document_get_node(&ld->doc, *i), h);
+			h = digest(ld, yaml_document_get_node(&ld->y.doc, *i), h);
 		return h;
 	}
 	if (n->type == YAML_MAPPING_NODE)
 		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
 		     p < n->data.mapping.pairs.top; p++) {
-			h = digest(ld, yaml_document_get_node(&ld->doc, p->key), h);
-			h = digest(ld, yaml_document_get_node(&ld->doc, p->value), h);
+			h = digest(ld, yaml_document_get_node(&ld->y.doc, p->key), h);
+			h = digest(ld, yaml_document_get_node(&ld->y.doc, p->value), h);
 		}
 	return h;
 }
@@ -670,14 +589,14 @@ static void load_rule(struct loader *ld, yaml_node_t *node)
 	memset(&r, 0, sizeof(r));
 	r.severity = LM_SEV_NEVER; /* unset: a rule cannot declare "never" */
 	r.when.resolve_after = -1; /* unset: check_when picks the default */
-	int before = ld->errors;
-	walk_mapping(ld, node, "a rule", keys, visit_rule, &r);
-	r.file = lm_xstrdup(ld->file);
+	int before = ld->y.errors;
+	lm_yaml_walk(&ld->y, node, "a rule", keys, visit_rule, &r);
+	r.file = lm_xstrdup(ld->y.file);
 	r.line = (unsigned)node->start_mark.line + 1;
 	r.column = (unsigned)node->start_mark.column + 1;
 	/* Problems found while walking the keys (a bad layer, an unknown key)
 	 * refuse the rule too, not only those check_rule finds. */
-	if (!check_rule(ld, node, &r, ld->errors == before) || ld->errors != before) {
+	if (!check_rule(ld, node, &r, ld->y.errors == before) || ld->y.errors != before) {
 		lm_rule_fini(&r); /* the problems are reported; the set stays clean */
 		return;
 	}
@@ -690,82 +609,34 @@ static void load_rule(struct loader *ld, yaml_node_t *node)
 
 static void load_document(struct loader *ld)
 {
-	yaml_node_t *root = yaml_document_get_root_node(&ld->doc);
+	yaml_node_t *root = lm_yaml_root(&ld->y);
 	if (!root)
 		return; /* an empty file holds no rules */
-	ld->n_nodes = (size_t)(ld->doc.nodes.top - ld->doc.nodes.start);
-	ld->seen = lm_xcalloc(ld->n_nodes, 1);
-	ld->seen[root - ld->doc.nodes.start] = 1;
-	if (!want_type(ld, root, YAML_SEQUENCE_NODE, "a rule file (a list of rules)"))
-		goto out;
+	if (!lm_yaml_want(&ld->y, root, YAML_SEQUENCE_NODE, "a rule file (a list of rules)"))
+		return;
 	for (yaml_node_item_t *it = root->data.sequence.items.start;
 	     it < root->data.sequence.items.top; it++) {
-		yaml_node_t *node = node_at(ld, *it);
-		if (node && want_type(ld, node, YAML_MAPPING_NODE, "a rule"))
+		yaml_node_t *node = lm_yaml_node(&ld->y, *it);
+		if (node && lm_yaml_want(&ld->y, node, YAML_MAPPING_NODE, "a rule"))
 			load_rule(ld, node);
 	}
-out:
-	free(ld->seen);
-	ld->seen = NULL;
 }
 
 int lm_rules_load_string(struct lm_ruleset *rs, const char *name, const char *yaml, size_t len)
 {
-	struct loader ld = { .rs = rs, .file = name };
-	yaml_parser_t parser;
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
-	if (!yaml_parser_load(&parser, &ld.doc)) {
-		lm_log_error("%s:%zu:%zu: %s%s%s", name, parser.problem_mark.line + 1,
-			     parser.problem_mark.column + 1,
-			     parser.problem ? parser.problem : "invalid YAML",
-			     parser.context ? " " : "", parser.context ? parser.context : "");
-		yaml_parser_delete(&parser);
-		return 1;
-	}
-	load_document(&ld);
-	yaml_document_delete(&ld.doc);
-	/* One document per file: a second one would be silently ignored. */
-	yaml_document_t extra;
-	if (!yaml_parser_load(&parser, &extra)) {
-		lm_log_error("%s:%zu:%zu: %s", name, parser.problem_mark.line + 1,
-			     parser.problem_mark.column + 1,
-			     parser.problem ? parser.problem : "invalid YAML");
-		ld.errors++;
-	} else {
-		if (yaml_document_get_root_node(&extra)) {
-			lm_log_error("%s:%zu:%zu: only one YAML document is allowed in a rule file",
-				     name, extra.start_mark.line + 1, extra.start_mark.column + 1);
-			ld.errors++;
-		}
-		yaml_document_delete(&extra);
-	}
-	yaml_parser_delete(&parser);
-	return ld.errors;
+	struct loader ld = { .rs = rs };
+	if (lm_yaml_parse(&ld.y, name, "rule files", yaml, len) == 0)
+		load_document(&ld);
+	lm_yaml_fini(&ld.y);
+	return ld.y.errors;
 }
 
 static int load_file(struct lm_ruleset *rs, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		lm_log_error("%s: %s", path, strerror(errno));
-		return 1;
-	}
 	struct lm_buf b;
 	lm_buf_init(&b);
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		lm_buf_append(&b, chunk, n);
-	int err = ferror(f);
-	fclose(f);
-	int problems;
-	if (err) {
-		lm_log_error("%s: read error", path);
-		problems = 1;
-	} else {
-		problems = lm_rules_load_string(rs, path, b.data ? b.data : "", b.len);
-	}
+	int problems = lm_yaml_read_file(path, &b) < 0 ? 1 :
+		       lm_rules_load_string(rs, path, b.data ? b.data : "", b.len);
 	lm_buf_fini(&b);
 	return problems;
 }

@@ -420,7 +420,7 @@ static const struct bad_case bad_cases[] = {
 	  HEAD "  match: {regex: x}\n"
 	       "---\n"
 	       "- id: t.b\n",
-	  "6:1: only one YAML document is allowed in a rule file" },
+	  "6:1: only one YAML document is allowed in rule files" },
 };
 
 static void test_refused(void **state)
