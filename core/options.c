@@ -11,6 +11,7 @@
 #include "config.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/configfile.h"
 #include "core/options.h"
 #include "ingest/reader.h"
 #include "ingest/timestamp.h"
@@ -62,9 +63,11 @@ static const struct option long_options[] = {
 	{ "multiline-max-lines", required_argument, NULL, OPT_ML_MAX_LINES },
 	{ "multiline-max-bytes", required_argument, NULL, OPT_ML_MAX_BYTES },
 	{ "kafka", required_argument, NULL, OPT_KAFKA },
+	{ "kafka-setting", required_argument, NULL, 'X' },
 	{ "topic", required_argument, NULL, OPT_TOPIC },
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "commit-interval", required_argument, NULL, OPT_COMMIT_INTERVAL },
+	{ "config", required_argument, NULL, 'c' },
 	{ "rules", required_argument, NULL, 'r' },
 	{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
 	{ "output", required_argument, NULL, 'o' },
@@ -121,7 +124,8 @@ void lm_options_usage(FILE *out)
 	      "      --kafka BROKERS   consume Kafka (host:port,...) in a consumer group\n"
 	      "      --topic T[,T...]  the topics (required with --kafka)\n"
 	      "      --group G         the consumer group (required with --kafka)\n"
-	      "  -X KEY=VALUE          a librdkafka setting (security.protocol, sasl.*, ssl.*,\n"
+	      "  -X, --kafka-setting KEY=VALUE  a librdkafka setting (security.protocol,\n"
+	      "                        sasl.*, ssl.*,\n"
 	      "                        fetch sizes...); repeatable\n"
 	      "      --commit-interval DURATION  commit Kafka offsets this often (default 5s)\n"
 	      "Rules:\n"
@@ -145,6 +149,8 @@ void lm_options_usage(FILE *out)
 	      "  -q, --quiet           no summary on standard error\n"
 	      "      --fail-on SEV     exit 1 when a diagnosis of SEV or worse fired: info,\n"
 	      "                        warning, error, critical (default) or never\n"
+	      "  -c, --config FILE     read settings from FILE (docs/config.md); the\n"
+	      "                        command line overrides them\n"
 	      "  -h, --help            this help\n"
 	      "  -V, --version         the version\n"
 	      "\n"
@@ -195,11 +201,16 @@ static const char **append(const char **list, unsigned *n, const char *arg)
 	return list;
 }
 
+/* While a value of the configuration file is applied: its position. */
+static const char *config_where;
+
 static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("logmedic: ", stderr);
+	if (config_where)
+		fprintf(stderr, "%s: ", config_where);
 	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'logmedic --help'.\n", stderr);
+	fputs(config_where ? "\n" : "\nTry 'logmedic --help'.\n", stderr);
 	return 2;
 }
 
@@ -332,6 +343,8 @@ static int parse_one(struct lm_options *o, int c, const char *arg)
 	case 'V':
 		o->version = true;
 		return 0;
+	case 'c':
+		return 0; /* read before the other options (lm_options_parse) */
 	default:
 		fputs("Try 'logmedic --help'.\n", stderr);
 		return 2;
@@ -356,6 +369,40 @@ static int check_live(const struct lm_options *o)
 	return 0;
 }
 
+int lm_options_apply(struct lm_options *o, const char *name, const char *value,
+		     const char *where)
+{
+	const struct option *opt = NULL;
+	for (const struct option *p = long_options; p->name && !opt; p++)
+		if (strcmp(p->name, name) == 0)
+			opt = p;
+	if (!opt || opt->val == 'c' || opt->val == 'h' || opt->val == 'V')
+		return usage_error("\"%s\" is not a setting of the configuration", name);
+	if ((opt->has_arg == no_argument) != (value == NULL))
+		return usage_error(value ? "%s takes no value (true or false)" : "%s needs a value",
+				   name);
+	config_where = where;
+	int rc = parse_one(o, opt->val, value);
+	config_where = NULL;
+	return rc;
+}
+
+/* The file -c or --config names, before any other option is looked at, so
+ * the command line overrides it.  NULL when there is none. */
+static const char *config_path(int argc, char **argv)
+{
+	const char *path = NULL;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
+			path = argv[++i];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			path = argv[i] + 9;
+		else if (strncmp(argv[i], "-c", 2) == 0 && argv[i][2])
+			path = argv[i] + 2;
+	}
+	return path;
+}
+
 int lm_options_parse(struct lm_options *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof(*o));
@@ -369,15 +416,23 @@ int lm_options_parse(struct lm_options *o, int argc, char **argv)
 	o->rotate_wait = 5 * LM_NS_PER_SEC;
 	o->flush_timeout = LM_NS_PER_SEC;
 	o->commit_interval = 5 * LM_NS_PER_SEC;
+	const char *config = config_path(argc, argv);
+	if (config && lm_config_load(o, config) != 0)
+		return 2;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, "r:o:qhVX:", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:o:qhVX:c:", long_options, NULL)) != -1) {
 		int rc = parse_one(o, c, optarg);
 		if (rc)
 			return rc;
 	}
-	o->inputs = argv + optind;
-	o->n_inputs = (unsigned)(argc - optind);
+	if (optind < argc || !o->n_config_files) { /* files on the command line win */
+		o->inputs = argv + optind;
+		o->n_inputs = (unsigned)(argc - optind);
+	} else {
+		o->inputs = o->config_files;
+		o->n_inputs = o->n_config_files;
+	}
 	return check_live(o);
 }
 
@@ -387,6 +442,10 @@ void lm_options_fini(struct lm_options *o)
 	free(o->follow);
 	free(o->kafka_conf);
 	free(o->net_outputs);
+	free(o->config_files);
+	for (unsigned i = 0; i < o->n_owned; i++)
+		free(o->owned[i]);
+	free(o->owned);
 	free(o->output_opts);
 	o->net_outputs = NULL;
 	o->output_opts = NULL;

@@ -49,13 +49,23 @@ struct lm_options {
 	const char **kafka_conf; /* -X key=value, in order */
 	unsigned n_kafka_conf;
 	int64_t commit_interval;
+	char **config_files;  /* `files:` of the configuration file */
+	unsigned n_config_files;
+	char **owned;         /* strings from the configuration file, freed at the end */
+	unsigned n_owned;
 	char **inputs;        /* files; none means stdin */
 	unsigned n_inputs;
 	bool help, version;
 };
 
-/* Returns 0, or 2 after printing a usage error. */
+/* Returns 0, or 2 after printing a usage error.  A -c FILE is read first,
+ * so what the command line says overrides it. */
 int lm_options_parse(struct lm_options *o, int argc, char **argv);
+/* One setting by its long option name (value NULL for a flag), as the
+ * configuration file gives it; where ("FILE:LINE:COLUMN") prefixes any
+ * error.  value must outlive o (see o->owned).  Returns 0 or 2. */
+int lm_options_apply(struct lm_options *o, const char *name, const char *value,
+		     const char *where);
 void lm_options_fini(struct lm_options *o);
 void lm_options_usage(FILE *out);
 
