@@ -1,9 +1,8 @@
 /*
  * loader: YAML rule files into struct lm_rule.  See loader.h and docs/rules.md.
  *
- * Uses libyaml's document API and walks the node tree with a table of keys
- * per mapping.  Positions come from the nodes' marks (0-based in libyaml,
- * 1-based in messages).
+ * Walks the YAML tree with core/yaml (a table of keys per mapping, aliases
+ * refused, file:line:column in every message).
  */
 #include "rules/loader.h"
 
