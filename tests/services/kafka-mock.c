@@ -8,6 +8,8 @@
  *       (written aside, then renamed: once FILE exists it is complete) and on
  *       stdout, and serves until SIGTERM or SIGINT; exits 0.  Other topics are
  *       created on first use with 4 partitions.  Messages live in memory only.
+ *       SIGUSR1 takes every broker down (connections refused), SIGUSR2 brings
+ *       them up again: an outage for the tests of the kafka output.
  *   kafka-mock produce BOOTSTRAP TOPIC [-k]
  *       Produces each line of stdin (without its newline) as one message; with
  *       -k the text before the first TAB is the key and the rest the value.
@@ -71,12 +73,29 @@ static rd_kafka_t *new_client(rd_kafka_type_t type, const char *const *kv, dr_cb
 
 /* ---- broker ---------------------------------------------------------- */
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, outage_change, down;
 
 static void on_signal(int sig)
 {
-	(void)sig;
+	if (sig == SIGUSR1 || sig == SIGUSR2) {
+		down = sig == SIGUSR1;
+		outage_change = 1;
+		return;
+	}
 	stop = 1;
+}
+
+/* Every broker down (an outage) or up, as the last SIGUSR1/SIGUSR2 asked. */
+static void apply_outage(rd_kafka_mock_cluster_t *mc, int brokers)
+{
+	outage_change = 0;
+	for (int id = 1; id <= brokers; id++) {
+		rd_kafka_resp_err_t err = down ? rd_kafka_mock_broker_set_down(mc, id)
+					       : rd_kafka_mock_broker_set_up(mc, id);
+		if (err)
+			fprintf(stderr, "kafka-mock: broker %d %s: %s\n", id, down ? "down" : "up",
+				rd_kafka_err2str(err));
+	}
 }
 
 static bool write_file(const char *path, const char *text)
@@ -141,11 +160,15 @@ static int cmd_broker(int argc, char **argv)
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 
 	/* The cluster belongs to a handle that is never used otherwise; its
 	 * threads start with the signals blocked, so they reach this one. */
@@ -163,8 +186,11 @@ static int cmd_broker(int argc, char **argv)
 		fflush(stdout);
 		ok = write_file(file, bs);
 	}
-	while (ok && !stop)
+	while (ok && !stop) {
 		sigsuspend(&old);
+		if (outage_change)
+			apply_outage(mc, brokers);
+	}
 	if (mc)
 		rd_kafka_mock_cluster_destroy(mc);
 	if (rk)
