@@ -27,6 +27,7 @@ struct lm_engine {
 	struct lm_timers timers;
 	struct lm_aggregates *aggregates;
 	lm_time_t now; /* the latest event time: the engine's clock */
+	lm_time_t advancing_to; /* while deadlines are handled: where the clock goes */
 	bool started;
 	struct lm_engine_stats stats;
 	/* reused for every event */
@@ -306,8 +307,12 @@ static void evaluate(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now)
 		d->false_since = 0;
 		d->value = value;
 		if (now >= d->next_repeat) {
+			/* One repeat however far the clock jumps (a file whose first
+			 * records took the arrival time, a replay): the repeats it
+			 * would have sent on the way tell nothing more. */
+			lm_time_t until = e->advancing_to > now ? e->advancing_to : now;
 			emit(e, d, LM_EMIT_REPEAT);
-			while (d->next_repeat <= now)
+			while (d->next_repeat <= until)
 				d->next_repeat += w->repeat;
 		}
 	} else {
@@ -326,6 +331,7 @@ static void advance(struct lm_engine *e, lm_time_t t)
 	if (e->started && t <= e->now)
 		return;
 	e->started = true;
+	e->advancing_to = t;
 	struct lm_diagnosis *d;
 	lm_time_t at;
 	while ((d = lm_timers_pop(&e->timers, t, &at)) != NULL) {

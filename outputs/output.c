@@ -18,6 +18,7 @@ static const struct lm_output_ops *const registry[] = {
 	&lm_output_postgres,
 	&lm_output_webhook,
 	&lm_output_elasticsearch,
+	&lm_output_alertmanager,
 };
 
 const struct lm_output_ops *lm_output_find(const char *name)

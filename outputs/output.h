@@ -83,6 +83,7 @@ extern const struct lm_output_ops lm_output_kafka;
 extern const struct lm_output_ops lm_output_postgres;
 extern const struct lm_output_ops lm_output_webhook;
 extern const struct lm_output_ops lm_output_elasticsearch;
+extern const struct lm_output_ops lm_output_alertmanager;
 
 /* --matches: one JSON object per input line that hit at least one rule;
  * with redact, field values are masked (core/redact.h). */

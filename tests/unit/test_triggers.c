@@ -1093,6 +1093,24 @@ static void test_absent_fires_and_resolves(void **state)
 	fx_free(f);
 }
 
+/* The clock jumps a year (a file whose first records took the arrival
+ * time): a firing absence with repeat_interval 4h (the default) is handed
+ * out again once, not once per 4 hours of the jump (2190 times).  api is
+ * silent from 0 s, db from 90 s: each fires and repeats once. */
+static void test_repeat_once_across_a_jump(void **state)
+{
+	(void)state;
+	struct fixture *f = fx_new(absent_yaml);
+	heartbeat(f, "api", T0);
+	heartbeat(f, "db", T0 + S(90));
+	assert_int_equal(f->n, 1);
+	assert_int_equal(f->r[0].kind, LM_EMIT_FIRING);
+	heartbeat(f, "db", T0 + S(365 * 86400));
+	assert_int_equal(count_recs(f, "a.hb", LM_EMIT_FIRING), 2);
+	assert_int_equal(count_recs(f, "a.hb", LM_EMIT_REPEAT), 2);
+	fx_free(f);
+}
+
 /* The clock only moves with events: the next one comes at 95 s, and the
  * absence is handled then, at its own time (60 s). */
 static void test_absent_deadline_between_events(void **state)
@@ -1512,6 +1530,7 @@ int main(void)
 		cmocka_unit_test(test_absent_loaded),
 		cmocka_unit_test(test_absent_fires_and_resolves),
 		cmocka_unit_test(test_absent_deadline_between_events),
+		cmocka_unit_test(test_repeat_once_across_a_jump),
 		cmocka_unit_test(test_absent_end_of_input),
 		cmocka_unit_test(test_absent_ties),
 		cmocka_unit_test(test_after),
