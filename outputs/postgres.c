@@ -500,9 +500,13 @@ static bool pg_prepare(struct pg_sink *s)
 static PGconn *pg_connect(const struct pg_sink *s)
 {
 	/* Keywords after dbname override the target's, those before it give way:
-	 * a connect_timeout in the target stands unless the setting is given. */
-	const char *k[8], *v[8];
+	 * a connect_timeout in the target stands unless the setting is given.
+	 * TLS is verified unless the target says otherwise (sslmode=disable for
+	 * a server without TLS on a trusted network). */
+	const char *k[9], *v[9];
 	unsigned n = 0;
+	k[n] = "sslmode";
+	v[n++] = "verify-full";
 	if (!s->timeout_given) {
 		k[n] = "connect_timeout";
 		v[n++] = s->connect_timeout;
