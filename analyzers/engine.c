@@ -466,11 +466,6 @@ void lm_engine_advance(struct lm_engine *e, lm_time_t t)
 		advance(e, t);
 }
 
-lm_time_t lm_engine_now(const struct lm_engine *e)
-{
-	return e->now;
-}
-
 lm_time_t lm_engine_next_deadline(const struct lm_engine *e)
 {
 	return lm_timers_first(&e->timers);

@@ -49,9 +49,8 @@ void lm_engine_event(struct lm_engine *e, const struct lm_event *ev);
  * and every deadline up to it is handled, so absences fire and diagnoses
  * resolve without new lines. */
 void lm_engine_advance(struct lm_engine *e, lm_time_t t);
-/* The engine's clock (the latest event time, or where it was advanced to),
- * and its next deadline (0: none), for a loop deciding how long to wait. */
-lm_time_t lm_engine_now(const struct lm_engine *e);
+/* The next deadline on the engine's clock (0: none), for a loop deciding
+ * how long to wait. */
 lm_time_t lm_engine_next_deadline(const struct lm_engine *e);
 /* End of input: firing diagnoses that gathered matches since they were last
  * handed out are handed out once more, in the order they fired, then the

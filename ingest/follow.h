@@ -78,9 +78,10 @@ int lm_follow_fd(const struct lm_follow *f);
 /* LM_SOURCE_EVENT with *ev (valid until the next call, which also means the
  * caller is done with it) or LM_SOURCE_WAIT. */
 enum lm_source_status lm_follow_next(struct lm_follow *f, const struct lm_event **ev);
-/* Housekeeping, called when lm_follow_fd() is readable or the wake time
- * came: read inotify events, look for new, rotated and truncated files,
- * save the state when due.  The caller must be done with the last event. */
+/* Housekeeping, called at every turn of the live loop (cheap when nothing
+ * is due): read inotify events, look for new, rotated and truncated files
+ * when told or due, save the state when due.  The caller must be done with
+ * the last event. */
 void lm_follow_tick(struct lm_follow *f);
 /* Wall-clock time by which lm_follow_tick() wants to run again. */
 lm_time_t lm_follow_wake_at(const struct lm_follow *f);
