@@ -225,8 +225,8 @@ static struct lm_input_stats input_stats(const struct run *r)
 	return in;
 }
 
-/* A new metrics page, at most once a second unless forced. */
-static void update_metrics(struct run *r, bool force)
+/* A new metrics page, at most once a second. */
+static void update_metrics(struct run *r)
 {
 	if (!r->metrics)
 		return;
@@ -240,12 +240,12 @@ static void update_metrics(struct run *r, bool force)
 		.follow = r->follow ? lm_follow_stats(r->follow) : NULL,
 		.kafka = r->kafka ? lm_kafka_stats(r->kafka) : NULL,
 	};
-	lm_metrics_update(r->metrics, &v, force);
+	lm_metrics_update(r->metrics, &v);
 }
 
 static void loop_tick(void *arg)
 {
-	update_metrics(arg, false);
+	update_metrics(arg);
 }
 
 static void read_all(struct run *r)
@@ -256,7 +256,7 @@ static void read_all(struct run *r)
 	for (unsigned n = 1; (ev = lm_merge_next(&m)) != NULL; n++) {
 		lm_engine_event(r->engine, ev);
 		if (n % 4096 == 0)
-			update_metrics(r, false);
+			update_metrics(r);
 	}
 	lm_merge_fini(&m);
 }

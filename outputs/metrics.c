@@ -150,10 +150,10 @@ static void live_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
 	}
 }
 
-void lm_metrics_update(struct lm_metrics *m, const struct lm_metrics_view *v, bool force)
+void lm_metrics_update(struct lm_metrics *m, const struct lm_metrics_view *v)
 {
-	lm_time_t now = lm_clock_wall();
-	if (!force && now - m->rendered_at < LM_NS_PER_SEC)
+	lm_time_t now = lm_clock_mono();
+	if (m->rendered_at && now - m->rendered_at < LM_NS_PER_SEC)
 		return;
 	m->rendered_at = now;
 	struct lm_buf *b = &m->scratch;

@@ -6,7 +6,7 @@
  * depth, followed-file rotations, Kafka messages and lag.
  *
  * The pipeline thread renders the page (lm_metrics_update, at most once a
- * second unless forced) and swaps it in under a lock; a server thread only
+ * second) and swaps it in under a lock; a server thread only
  * copies the latest page out to scrapers, one at a time, with a timeout on
  * slow clients.  So the pipeline's counters are never read from another
  * thread, and a scrape never waits for the pipeline.
@@ -38,9 +38,9 @@ struct lm_metrics;
 /* Listens on addr ("HOST:PORT", HOST an IPv4 address or a name); NULL after
  * reporting why it cannot. */
 struct lm_metrics *lm_metrics_new(const char *addr);
-/* Renders a new page when a second passed since the last one, or when
- * forced. */
-void lm_metrics_update(struct lm_metrics *m, const struct lm_metrics_view *v, bool force);
+/* Renders a new page: the first time, then when a second has passed since
+ * the last one. */
+void lm_metrics_update(struct lm_metrics *m, const struct lm_metrics_view *v);
 /* Stops the server thread and frees.  Accepts NULL. */
 void lm_metrics_free(struct lm_metrics *m);
 
