@@ -169,10 +169,12 @@ static bool open_network_output(struct run *r, const struct lm_options *o, const
 	const struct lm_output_ops *ops = lm_output_find(name);
 	struct lm_output_conf c = { .target = eq + 1 };
 	bool ok = false;
+	/* the target may hold a secret: messages name the output only */
 	if (!ops || !ops->stats)
-		lm_log_error("--output %s: no network output \"%s\" (%s)", spec, name, lm_output_names());
+		lm_log_error("--output %s=...: no network output \"%s\" (%s)", name, name,
+			     lm_output_names());
 	else if (r->n_outputs == LM_OUTPUTS_MAX)
-		lm_log_error("--output %s: at most %d outputs", spec, LM_OUTPUTS_MAX - 1);
+		lm_log_error("--output %s=...: at most %d outputs", name, LM_OUTPUTS_MAX - 1);
 	else if (output_conf(o, name, &c) && (r->outputs[r->n_outputs].state = ops->init(&c)))
 		ok = true;
 	if (ok)

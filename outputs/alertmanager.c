@@ -341,26 +341,9 @@ static bool am_absolute_url(const char *s)
 }
 
 static const char *const am_settings[] = {
-	"timeout", "tls_verify", "header", "bearer_token", "basic_auth", "resend",
-	"generator_url", "batch", "retry", "retry_max", "stop_timeout",
+	"timeout", "tls_verify", "header", "bearer_token", "basic_auth", "resend", "generator_url",
+	NULL,
 };
-
-static bool am_check_setting_names(const struct lm_output_conf *c)
-{
-	for (unsigned i = 0; i < c->n_settings; i++) {
-		size_t n = strcspn(c->settings[i], "=");
-		bool known = false;
-		for (size_t k = 0; k < sizeof(am_settings) / sizeof(am_settings[0]); k++)
-			known |= strlen(am_settings[k]) == n && strncmp(am_settings[k], c->settings[i], n) == 0;
-		if (!known) {
-			lm_log_error("--output-opt %s.%.*s: no such setting (timeout, tls_verify, "
-				     "header, bearer_token, basic_auth, resend, generator_url, batch, "
-				     "retry, retry_max, stop_timeout)", AM_NAME, (int)n, c->settings[i]);
-			return false;
-		}
-	}
-	return true;
-}
 
 static bool am_duration(const struct lm_output_conf *c, const char *key, lm_time_t dflt,
 			lm_time_t *out)
@@ -589,7 +572,7 @@ static void am_out_free(struct am_out *o)
 static void *am_init(const struct lm_output_conf *c)
 {
 	const char *gen = lm_output_setting(c, "generator_url");
-	if (!am_check_setting_names(c))
+	if (!lm_output_check_settings(c, AM_NAME, am_settings))
 		return NULL;
 	if (gen && *gen && !am_absolute_url(gen)) {
 		lm_log_error("--output-opt %s.generator_url=%s: not an absolute URL", AM_NAME, gen);

@@ -91,12 +91,14 @@ static bool pause_retry(struct lm_delivery *d, lm_time_t wait)
 {
 	pthread_mutex_lock(&d->lock);
 	lm_time_t until = lm_clock_wall() + wait;
-	if (d->stopping && until > d->deadline)
-		until = d->deadline;
-	struct timespec ts = abs_time(until);
-	while (lm_clock_wall() < until && !(d->stopping && lm_clock_wall() >= d->deadline))
-		if (pthread_cond_timedwait(&d->wake, &d->lock, &ts) != 0)
+	for (;;) {
+		/* a stop asked during the wait shortens it to the stop bound */
+		lm_time_t end = d->stopping && d->deadline < until ? d->deadline : until;
+		if (lm_clock_wall() >= end)
 			break;
+		struct timespec ts = abs_time(end);
+		pthread_cond_timedwait(&d->wake, &d->lock, &ts);
+	}
 	bool go_on = !d->stopping || lm_clock_wall() < d->deadline;
 	pthread_mutex_unlock(&d->lock);
 	return go_on;

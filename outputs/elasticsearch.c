@@ -293,7 +293,10 @@ static void *es_init(const struct lm_output_conf *c)
 	struct lm_http *http = NULL;
 	struct lm_buf scratch;
 	lm_buf_init(&scratch);
-	if (index_setting(c, &scratch) && http_settings(c, &ho))
+	static const char *const known[] = { "index", "timeout", "tls_verify", "header",
+					     "bearer_token", "basic_auth", "api_key", NULL };
+	if (lm_output_check_settings(c, NAME, known) && index_setting(c, &scratch) &&
+	    http_settings(c, &ho))
 		http = lm_http_new(NAME, &ho, "application/x-ndjson");
 	lm_http_opts_fini(&ho);
 	lm_buf_fini(&scratch);

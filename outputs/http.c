@@ -66,8 +66,11 @@ static bool one_line(const char *s)
 static bool url_setting(const char *name, const struct lm_output_conf *c,
 			    struct lm_http_opts *o)
 {
-	char what[128];
-	snprintf(what, sizeof(what), "--output %s=%s", name, c->target);
+	/* env:NAME and file:PATH only name where the URL is; a URL itself may
+	 * hold a secret (a Slack path, a password) and is never shown */
+	bool indirect = strncmp(c->target, "env:", 4) == 0 || strncmp(c->target, "file:", 5) == 0;
+	char what[256];
+	snprintf(what, sizeof(what), "--output %s=%s", name, indirect ? c->target : "...");
 	if (!(o->url = lm_output_secret(what, c->target)))
 		return false;
 	bool secret = strcmp(o->url, c->target) != 0;

@@ -128,7 +128,7 @@ static struct sink *sink_new(const struct lm_output_conf *c)
 		return NULL;
 	char *slash = strrchr(target, '/');
 	if (!slash || slash == target || !slash[1]) {
-		lm_log_error("--output kafka=BROKERS/TOPIC: no topic in \"%s\"", c->target);
+		lm_log_error("--output kafka=BROKERS/TOPIC: the target names no topic");
 		free(target);
 		return NULL;
 	}

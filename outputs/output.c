@@ -88,3 +88,28 @@ char *lm_output_secret(const char *what, const char *value)
 		line[--n] = '\0';
 	return line;
 }
+
+bool lm_output_check_settings(const struct lm_output_conf *c, const char *name,
+			      const char *const *known)
+{
+	static const char *const common[] = { "batch", "retry", "retry_max", "stop_timeout", NULL };
+	for (unsigned i = 0; i < c->n_settings; i++) {
+		size_t n = strcspn(c->settings[i], "=");
+		bool found = false;
+		for (const char *const *lists[] = { known, common }, *const **l = lists;
+		     l < lists + 2 && !found; l++)
+			for (const char *const *k = *l; *k && !found; k++)
+				found = strlen(*k) == n && strncmp(*k, c->settings[i], n) == 0;
+		if (found)
+			continue;
+		struct lm_buf names;
+		lm_buf_init(&names);
+		for (const char *const *k = known; *k; k++)
+			lm_buf_printf(&names, "%s, ", *k);
+		lm_log_error("--output-opt %s.%.*s: no such setting (%sbatch, retry, retry_max, stop_timeout)",
+			     name, (int)n, c->settings[i], names.data ? names.data : "");
+		lm_buf_fini(&names);
+		return false;
+	}
+	return true;
+}

@@ -50,6 +50,12 @@ const char *lm_output_setting(const struct lm_output_conf *c, const char *key);
  * reporting what is missing, naming what for. */
 char *lm_output_secret(const char *what, const char *value);
 
+/* Whether every setting of c is one of known (NULL-ended) or one every
+ * network output takes (batch, retry, retry_max, stop_timeout); the first
+ * other one is reported, naming the output and what it takes. */
+bool lm_output_check_settings(const struct lm_output_conf *c, const char *name,
+			      const char *const *known);
+
 struct lm_output_ops {
 	const char *name;
 	/* NULL after reporting the problem (a bad target or setting). */

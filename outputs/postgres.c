@@ -148,16 +148,8 @@ struct pg_out {
 
 /* ---- settings (init, pipeline thread) ---- */
 
-static bool pg_setting_known(const char *setting)
-{
-	static const char *const known[] = { "table_prefix", "connect_timeout", "application_name",
-					     "batch", "retry", "retry_max", "stop_timeout" };
-	size_t n = strcspn(setting, "=");
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strlen(known[i]) == n && strncmp(setting, known[i], n) == 0)
-			return true;
-	return false;
-}
+static const char *const pg_settings[] = { "table_prefix", "connect_timeout",
+					   "application_name", NULL };
 
 /* A prefix that can stand unquoted in SQL: [a-z_][a-z0-9_]*. */
 static bool pg_prefix_valid(const char *p)
@@ -220,13 +212,8 @@ static bool pg_target_valid(const char *conninfo, bool literal)
 /* The sink from the settings, or NULL after reporting a bad one. */
 static struct pg_sink *pg_sink_new(const struct lm_output_conf *c)
 {
-	for (unsigned i = 0; i < c->n_settings; i++)
-		if (!pg_setting_known(c->settings[i])) {
-			lm_log_error("--output-opt postgres.%s: no such setting (table_prefix, "
-				     "connect_timeout, application_name, batch, retry, retry_max, "
-				     "stop_timeout)", c->settings[i]);
-			return NULL;
-		}
+	if (!lm_output_check_settings(c, "postgres", pg_settings))
+		return NULL;
 	const char *prefix = lm_output_setting(c, "table_prefix");
 	const char *timeout = lm_output_setting(c, "connect_timeout");
 	const char *app = lm_output_setting(c, "application_name");
@@ -503,10 +490,14 @@ static PGconn *pg_connect(const struct pg_sink *s)
 	 * a connect_timeout in the target stands unless the setting is given.
 	 * TLS is verified unless the target says otherwise (sslmode=disable for
 	 * a server without TLS on a trusted network). */
-	const char *k[9], *v[9];
+	const char *k[10], *v[10];
 	unsigned n = 0;
 	k[n] = "sslmode";
 	v[n++] = "verify-full";
+	/* A statement (a lock wait, a hung server) ends after this, so a stop
+	 * waits at most that long past its bound. */
+	k[n] = "options";
+	v[n++] = "-c statement_timeout=10000";
 	if (!s->timeout_given) {
 		k[n] = "connect_timeout";
 		v[n++] = s->connect_timeout;

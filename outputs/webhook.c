@@ -317,7 +317,10 @@ static void *webhook_init(const struct lm_output_conf *c)
 	enum webhook_format format;
 	struct lm_http_opts ho = { 0 };
 	struct lm_http *http = NULL;
-	if (format_setting(c, &format) && lm_http_settings(NAME, c, &ho))
+	static const char *const known[] = { "format", "timeout", "tls_verify", "header",
+					     "bearer_token", "basic_auth", NULL };
+	if (lm_output_check_settings(c, NAME, known) && format_setting(c, &format) &&
+	    lm_http_settings(NAME, c, &ho))
 		http = lm_http_new(NAME, &ho, "application/json");
 	lm_http_opts_fini(&ho);
 	if (!http)

@@ -3,7 +3,8 @@
  * scripted sink.  Everything pushed is sent, in order; items the sink asks
  * to retry come again (and only those); refused ones are counted failed; a
  * full queue drops its oldest; a sink that never succeeds costs the caller
- * nothing and is given up at the stop bound; the tick runs and may push.
+ * nothing and is given up at the stop bound, even in a long backoff; the
+ * tick runs and may push.
  * Waits are on the worker's own progress (bounded), never on a window.
  */
 #include <stdarg.h>
@@ -246,6 +247,30 @@ static void test_dead_server_given_up_at_stop(void **state)
 	lm_delivery_free(d);
 }
 
+/* A stop that comes while the worker waits out a long backoff ends the
+ * wait at the stop bound, not at the end of the backoff. */
+static void test_stop_cuts_a_long_backoff(void **state)
+{
+	(void)state;
+	struct fake *f = fake_new();
+	f->retry_first = 1000000;
+	struct lm_delivery_opts o = fast;
+	o.retry_initial = 20 * LM_NS_PER_SEC;
+	o.retry_max = 20 * LM_NS_PER_SEC;
+	o.stop_bound = 200 * LM_NS_PER_MS;
+	struct lm_delivery *d = lm_delivery_new("t", &fake_ops, f, &o);
+	push_str(d, "x");
+	for (int i = 0; i < 1000 && f->sends == 0; i++) { /* the first try failed: backing off */
+		struct timespec ms = { 0, 1000000 };
+		nanosleep(&ms, NULL);
+	}
+	lm_time_t t0 = lm_clock_wall();
+	lm_delivery_stop(d);
+	assert_true(lm_clock_wall() - t0 < 3 * LM_NS_PER_SEC);
+	assert_int_equal(atomic_load(&lm_delivery_stats(d)->failed), 1);
+	lm_delivery_free(d);
+}
+
 static void test_tick_runs_and_pushes(void **state)
 {
 	(void)state;
@@ -266,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_only_retried_items_come_again),
 		cmocka_unit_test(test_full_queue_drops_oldest),
 		cmocka_unit_test(test_dead_server_given_up_at_stop),
+		cmocka_unit_test(test_stop_cuts_a_long_backoff),
 		cmocka_unit_test(test_tick_runs_and_pushes),
 	};
 	return cmocka_run_group_tests_name("delivery", tests, NULL, NULL);
