@@ -224,6 +224,14 @@ static struct lm_input_stats input_stats(const struct run *r)
 		lm_source_add_stats(r->sources[i], &in);
 	if (r->follow)
 		lm_follow_input_stats(r->follow, &in);
+	if (r->kafka) {
+		const struct lm_decode_ctx *dec = lm_kafka_decode_ctx(r->kafka);
+		in.inputs++;
+		in.lines += lm_kafka_stats(r->kafka)->messages;
+		in.cut += lm_kafka_stats(r->kafka)->cut;
+		in.malformed += dec->errors;
+		in.crowded += dec->crowded;
+	}
 	return in;
 }
 

@@ -430,16 +430,6 @@ void lm_jw_num(struct lm_jw *w, double v, int decimals)
 	number(&w->j, v, decimals);
 }
 
-void lm_jw_bool(struct lm_jw *w, bool v)
-{
-	yajl_gen_bool(w->j.g, v);
-}
-
-void lm_jw_null(struct lm_jw *w)
-{
-	yajl_gen_null(w->j.g);
-}
-
 void lm_jw_time(struct lm_jw *w, lm_time_t t)
 {
 	time_value(&w->j, t);
@@ -453,13 +443,6 @@ void lm_jw_fields(struct lm_jw *w, const struct lm_fields *fs)
 void lm_jw_diagnosis(struct lm_jw *w, const struct lm_diagnosis *d, enum lm_emit kind)
 {
 	diagnosis_object(&w->j, d, kind);
-}
-
-void lm_jw_render(struct lm_jw *w, const struct lm_diagnosis *d, const char *tmpl)
-{
-	lm_buf_reset(&w->j.cmd);
-	lm_diagnosis_render(d, tmpl, &w->j.cmd);
-	str(&w->j, w->j.cmd.data ? w->j.cmd.data : "", w->j.cmd.len);
 }
 
 /* The status of one item of a bulk answer: {"create": {"status": 201, ...}}

@@ -34,14 +34,10 @@ void lm_jw_str(struct lm_jw *w, const char *s, size_t n);
 void lm_jw_cstr(struct lm_jw *w, const char *s); /* NULL writes null */
 void lm_jw_int(struct lm_jw *w, long long v);
 void lm_jw_num(struct lm_jw *w, double v, int decimals);
-void lm_jw_bool(struct lm_jw *w, bool v);
-void lm_jw_null(struct lm_jw *w);
 void lm_jw_time(struct lm_jw *w, lm_time_t t); /* RFC 3339, UTC, milliseconds */
 void lm_jw_fields(struct lm_jw *w, const struct lm_fields *fs);
 /* The object `-o json` writes for d (docs/json.md). */
 void lm_jw_diagnosis(struct lm_jw *w, const struct lm_diagnosis *d, enum lm_emit kind);
-/* A template of d's rule rendered with d's fields, as a string. */
-void lm_jw_render(struct lm_jw *w, const struct lm_diagnosis *d, const char *tmpl);
 
 /* The one JSON reading an output needs: the per-item statuses of an
  * Elasticsearch bulk answer ({"errors":..,"items":[{"create":{"status":201,
