@@ -236,10 +236,10 @@ static bool is_done(const struct lm_follow *f, int fd, const struct stat *st)
 enum copy { NOT_A_COPY, A_COPY, MAYBE_A_COPY };
 
 /* Whether the file fd (found as path) is a copy of a file being followed:
- * its name is that file's name and more (app.log.1), and it starts with
- * that file's first LM_FP_MAX bytes.  A copytruncate makes one; what it
- * holds was read from the original, or is read from the copy by the
- * original's source.  A shorter file that is a beginning of one (a copy
+ * its name is that file's name and more (app.log.1), and it starts with the
+ * bytes that file's fingerprint was taken from.  A copytruncate makes one;
+ * what it holds was read from the original, or is read from the copy by
+ * the original's source.  A shorter file that is a beginning of one (a copy
  * being written, or still empty) may become one: it is looked at again by
  * the next scan. */
 static enum copy is_copy(struct lm_follow *f, int fd, const char *path, const struct stat *st)
@@ -251,13 +251,16 @@ static enum copy is_copy(struct lm_follow *f, int fd, const char *path, const st
 		const struct followed *fl = f->files[i];
 		const char *base = strrchr(fl->path, '/') ? strrchr(fl->path, '/') + 1 : fl->path;
 		size_t blen = strlen(base);
-		if (strncmp(name, base, blen) != 0 || name[blen] == '\0' ||
-		    !lm_fp_same_start(&fp, fl->src.reader.fd))
+		if (strncmp(name, base, blen) != 0 || name[blen] == '\0' || fl->fp.len == 0)
 			continue;
-		if (fp.len < LM_FP_MAX)
+		/* against the first bytes the original had (it may be truncated
+		 * by now), as far as the candidate has bytes */
+		if (fp.len >= fl->fp.len && lm_fp_same_start(&fl->fp, fd)) {
+			remember_done(f, st->st_dev, st->st_ino, &fp);
+			return A_COPY;
+		}
+		if (fp.len < fl->fp.len && lm_fp_same_start(&fp, fl->src.reader.fd))
 			return MAYBE_A_COPY;
-		remember_done(f, st->st_dev, st->st_ino, &fp);
-		return A_COPY;
 	}
 	return NOT_A_COPY;
 }
