@@ -292,15 +292,17 @@ static lm_time_t am_tick(void *sink, struct lm_delivery *d, lm_time_t now)
 	unsigned b = 0;
 	for (unsigned k = 0; k < s->n_buckets && room; k++) {
 		b = (s->cursor + k) % s->n_buckets;
-		for (struct am_alert *a = s->table[b]; a; a = a->next) {
+		struct am_alert *a = s->table[b];
+		for (; a && room; a = a->next, room--) {
 			lm_buf_reset(&item);
 			lm_buf_printf(&item, "%c %lld 0 %" PRIu64 " %s %zu\n", AM_RESEND,
 				      (long long)a->starts, a->gen, a->incident, a->key_len);
 			lm_buf_append(&item, a->key, a->key_len);
 			lm_buf_append(&item, a->body, a->body_len);
 			lm_delivery_push(d, item.data, item.len);
-			room = room ? room - 1 : 0;
 		}
+		if (a) /* the queue is full: this bucket again at the next tick */
+			break;
 		s->cursor = (b + 1) % s->n_buckets;
 	}
 	lm_buf_fini(&item);
