@@ -3,9 +3,9 @@
  *
  * A source owns its reader, its decode context, its multi-line joiner and
  * the event it handed out last (src->out); that event stays valid until the
- * next lm_source_next() call, which also means the caller is done with it.  Records
- * without a time inherit the previous record's, or get the arrival time when
- * there is none yet.  Problems in the data (cut lines, malformed records) are
+ * next lm_source_next() call, which also means the caller is done with it.
+ * Records without a time inherit the previous record's, or get the arrival
+ * time when there is none yet.  Problems in the data (cut lines, malformed records) are
  * counted and the first of each is reported once with file, line and column.
  *
  * A live source (a pipe that stays open, a followed file) answers
@@ -23,9 +23,8 @@
 
 #include "core/event.h"
 #include "ingest/decode.h"
-#include "ingest/reader.h"
-
 #include "ingest/multiline.h"
+#include "ingest/reader.h"
 
 enum lm_source_status { LM_SOURCE_END, LM_SOURCE_EVENT, LM_SOURCE_WAIT };
 
