@@ -170,7 +170,7 @@ static bool open_network_output(struct run *r, const struct lm_options *o, const
 	struct lm_output_conf c = { .target = eq + 1 };
 	bool ok = false;
 	/* the target may hold a secret: messages name the output only */
-	if (!ops || !ops->stats)
+	if (!ops || !ops->delivery)
 		lm_log_error("--output %s=...: no network output \"%s\" (%s)", name, name,
 			     lm_output_names());
 	else if (r->n_outputs == LM_OUTPUTS_MAX)
@@ -422,8 +422,8 @@ int lm_run(const struct lm_options *o)
 	if (r.write_failed || !flush_outputs(&r))
 		r.failed++;
 	for (unsigned i = 0; i < r.n_outputs; i++)
-		if (r.outputs[i].ops->stop)
-			r.outputs[i].ops->stop(r.outputs[i].state);
+		if (r.outputs[i].ops->delivery)
+			lm_delivery_stop(r.outputs[i].ops->delivery(r.outputs[i].state));
 	if (!o->quiet) {
 		struct lm_input_stats in = input_stats(&r);
 		lm_summary_print(stderr, r.engine, r.rs, r.matcher, &in, r.failed);

@@ -593,16 +593,9 @@ static void *am_init(const struct lm_output_conf *c)
 	return o;
 }
 
-static const struct lm_delivery_stats *am_stats(void *state)
+static struct lm_delivery *am_delivery(void *state)
 {
-	struct am_out *o = state;
-	return lm_delivery_stats(o->delivery);
-}
-
-static void am_stop(void *state)
-{
-	struct am_out *o = state;
-	lm_delivery_stop(o->delivery);
+	return ((struct am_out *)state)->delivery;
 }
 
 static void am_fini(void *state)
@@ -618,7 +611,6 @@ const struct lm_output_ops lm_output_alertmanager = {
 	.name = AM_NAME,
 	.init = am_init,
 	.diagnosis = am_diagnosis,
-	.stats = am_stats,
-	.stop = am_stop,
+	.delivery = am_delivery,
 	.fini = am_fini,
 };

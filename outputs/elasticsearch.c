@@ -316,16 +316,9 @@ static void *es_init(const struct lm_output_conf *c)
 	return e;
 }
 
-static const struct lm_delivery_stats *es_stats(void *state)
+static struct lm_delivery *es_delivery(void *state)
 {
-	struct es *e = state;
-	return lm_delivery_stats(e->delivery);
-}
-
-static void es_stop(void *state)
-{
-	struct es *e = state;
-	lm_delivery_stop(e->delivery);
+	return ((struct es *)state)->delivery;
 }
 
 static void es_fini(void *state)
@@ -345,7 +338,6 @@ const struct lm_output_ops lm_output_elasticsearch = {
 	.name = NAME,
 	.init = es_init,
 	.diagnosis = es_diagnosis,
-	.stats = es_stats,
-	.stop = es_stop,
+	.delivery = es_delivery,
 	.fini = es_fini,
 };

@@ -188,14 +188,9 @@ static void kafka_diagnosis(void *state, const struct lm_diagnosis *d, enum lm_e
 	lm_delivery_push(k->d, k->item.data, k->item.len);
 }
 
-static const struct lm_delivery_stats *kafka_stats(void *state)
+static struct lm_delivery *kafka_delivery(void *state)
 {
-	return lm_delivery_stats(((struct kafka_out *)state)->d);
-}
-
-static void kafka_stop(void *state)
-{
-	lm_delivery_stop(((struct kafka_out *)state)->d);
+	return ((struct kafka_out *)state)->d;
 }
 
 static void kafka_fini(void *state)
@@ -211,7 +206,6 @@ const struct lm_output_ops lm_output_kafka = {
 	.name = "kafka",
 	.init = kafka_init,
 	.diagnosis = kafka_diagnosis,
-	.stats = kafka_stats,
-	.stop = kafka_stop,
+	.delivery = kafka_delivery,
 	.fini = kafka_fini,
 };

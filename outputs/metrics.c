@@ -108,9 +108,9 @@ static void output_metric(struct lm_buf *b, const struct lm_metrics_view *v, con
 {
 	help(b, name, type, text);
 	for (unsigned i = 0; i < v->n_outputs; i++) {
-		if (!v->outputs[i].ops->stats)
+		if (!v->outputs[i].ops->delivery)
 			continue;
-		const struct lm_delivery_stats *st = v->outputs[i].ops->stats(v->outputs[i].state);
+		const struct lm_delivery_stats *st = lm_delivery_stats(v->outputs[i].ops->delivery(v->outputs[i].state));
 		const atomic_uint_fast64_t *c = (const atomic_uint_fast64_t *)((const char *)st + offset);
 		lm_buf_printf(b, "%s{output=\"%s\"} %llu\n", name, v->outputs[i].ops->name,
 			      (unsigned long long)atomic_load(c));

@@ -42,7 +42,7 @@ const char *lm_output_names(void)
 		return names;
 	size_t len = 0;
 	for (size_t i = 0; i < sizeof(registry) / sizeof(registry[0]); i++)
-		if (registry[i]->stats)
+		if (registry[i]->delivery)
 			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
 						len ? ", " : "", registry[i]->name);
 	return names;

@@ -64,11 +64,10 @@ struct lm_output_ops {
 	/* At end of input, an aggregating rule's top fingerprints, rank from 1
 	 * (NULL: the output leaves them to the summary). */
 	void (*aggregate)(void *state, const struct lm_aggregate_row *row, unsigned rank);
-	/* Network outputs: the delivery counters (NULL for standard output). */
-	const struct lm_delivery_stats *(*stats)(void *state);
-	/* Network outputs: send what is queued (for at most the stop bound)
-	 * and stop; the counters stay readable until fini. */
-	void (*stop)(void *state);
+	/* Network outputs: their delivery queue (NULL for standard output), for
+	 * its counters and to stop it (send what is queued, for at most the
+	 * stop bound) before the summary. */
+	struct lm_delivery *(*delivery)(void *state);
 	/* Sends what is queued (for at most the stop bound) and frees. */
 	void (*fini)(void *state);
 };

@@ -724,16 +724,9 @@ static void *pg_init(const struct lm_output_conf *c)
 	return o;
 }
 
-static const struct lm_delivery_stats *pg_stats(void *state)
+static struct lm_delivery *pg_delivery(void *state)
 {
-	struct pg_out *o = state;
-	return lm_delivery_stats(o->delivery);
-}
-
-static void pg_stop(void *state)
-{
-	struct pg_out *o = state;
-	lm_delivery_stop(o->delivery);
+	return ((struct pg_out *)state)->delivery;
 }
 
 static void pg_fini(void *state)
@@ -750,7 +743,6 @@ const struct lm_output_ops lm_output_postgres = {
 	.init = pg_init,
 	.diagnosis = pg_diagnosis,
 	.aggregate = pg_aggregate,
-	.stats = pg_stats,
-	.stop = pg_stop,
+	.delivery = pg_delivery,
 	.fini = pg_fini,
 };

@@ -177,9 +177,9 @@ void lm_summary_live(FILE *out, const struct lm_follow_stats *f, const struct lm
 void lm_summary_outputs(FILE *out, const struct lm_output *outputs, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
-		if (!outputs[i].ops->stats)
+		if (!outputs[i].ops->delivery)
 			continue;
-		const struct lm_delivery_stats *st = outputs[i].ops->stats(outputs[i].state);
+		const struct lm_delivery_stats *st = lm_delivery_stats(outputs[i].ops->delivery(outputs[i].state));
 		fprintf(out, "  %s: %llu sent, %llu failed, %llu dropped, %llu retried\n",
 			outputs[i].ops->name, (unsigned long long)atomic_load(&st->sent),
 			(unsigned long long)atomic_load(&st->failed),

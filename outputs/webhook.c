@@ -94,20 +94,25 @@ static void text_value(struct webhook *w)
 	lm_jw_str(w->jw, w->text.data ? w->text.data : "", w->text.len);
 }
 
-/* {"type":"section","text":{"type":"mrkdwn","text": w->text}} */
-static void section(struct webhook *w)
+/* {"type": TYPE, "text": {"type": TEXT_TYPE, "text": w->text}} */
+static void text_block(struct webhook *w, const char *type, const char *text_type)
 {
 	lm_jw_map(w->jw);
 	lm_jw_key(w->jw, "type");
-	lm_jw_cstr(w->jw, "section");
+	lm_jw_cstr(w->jw, type);
 	lm_jw_key(w->jw, "text");
 	lm_jw_map(w->jw);
 	lm_jw_key(w->jw, "type");
-	lm_jw_cstr(w->jw, "mrkdwn");
+	lm_jw_cstr(w->jw, text_type);
 	lm_jw_key(w->jw, "text");
 	text_value(w);
 	lm_jw_end_map(w->jw);
 	lm_jw_end_map(w->jw);
+}
+
+static void section(struct webhook *w)
+{
+	text_block(w, "section", "mrkdwn");
 }
 
 /* The one-line text: "<severity> <title> (<key>) [resolved]". */
@@ -133,17 +138,7 @@ static void slack_header(struct webhook *w, const struct lm_diagnosis *d, enum l
 	if (kind == LM_EMIT_RESOLVED)
 		lm_buf_puts(&w->text, " [resolved]");
 	w->text.len = lm_utf8_cut(w->text.data, w->text.len, SLACK_HEADER_MAX);
-	lm_jw_map(w->jw);
-	lm_jw_key(w->jw, "type");
-	lm_jw_cstr(w->jw, "header");
-	lm_jw_key(w->jw, "text");
-	lm_jw_map(w->jw);
-	lm_jw_key(w->jw, "type");
-	lm_jw_cstr(w->jw, "plain_text");
-	lm_jw_key(w->jw, "text");
-	text_value(w);
-	lm_jw_end_map(w->jw);
-	lm_jw_end_map(w->jw);
+	text_block(w, "header", "plain_text");
 }
 
 /* Severity, event, layer, where, how often and since when. */
@@ -342,16 +337,9 @@ static void *webhook_init(const struct lm_output_conf *c)
 	return w;
 }
 
-static const struct lm_delivery_stats *webhook_stats(void *state)
+static struct lm_delivery *webhook_delivery(void *state)
 {
-	struct webhook *w = state;
-	return lm_delivery_stats(w->delivery);
-}
-
-static void webhook_stop(void *state)
-{
-	struct webhook *w = state;
-	lm_delivery_stop(w->delivery);
+	return ((struct webhook *)state)->delivery;
 }
 
 static void webhook_fini(void *state)
@@ -371,7 +359,6 @@ const struct lm_output_ops lm_output_webhook = {
 	.name = NAME,
 	.init = webhook_init,
 	.diagnosis = webhook_diagnosis,
-	.stats = webhook_stats,
-	.stop = webhook_stop,
+	.delivery = webhook_delivery,
 	.fini = webhook_fini,
 };
