@@ -340,6 +340,7 @@ static int find_copy(const char *path, const struct lm_fp *fp, uint64_t size, de
  * from offset 0. */
 static void truncated(struct lm_follow *f, struct followed *fl)
 {
+	bool at_path = !fl->rotated; /* else the new source is a rotated file too */
 	f->stats.truncations++;
 	uint64_t pos = read_offset(fl);
 	char copy_path[PATH_MAX];
@@ -371,22 +372,24 @@ static void truncated(struct lm_follow *f, struct followed *fl)
 			close(fd);
 		return;
 	}
-	add_file(f, fd, fl->path, &st, 0, true);
+	add_file(f, fd, fl->path, &st, 0, at_path);
 }
 
-/* Before reading on: whether the file is still at its path and still the
- * same file from its first byte. */
+/* Before reading on: whether the file is still at its path, and still the
+ * same file from its first byte (also once renamed: a copytruncate followed
+ * by a rename, both while logmedic was not looking, leaves a renamed file
+ * that was truncated and written again). */
 static void check(struct lm_follow *f, struct followed *fl)
 {
 	fl->checked = true;
-	if (fl->rotated)
+	if (fl->finishing)
 		return;
 	struct stat st, at_path;
-	if (stat(fl->path, &at_path) < 0 || at_path.st_dev != fl->dev || at_path.st_ino != fl->ino) {
+	if (!fl->rotated &&
+	    (stat(fl->path, &at_path) < 0 || at_path.st_dev != fl->dev || at_path.st_ino != fl->ino)) {
 		fl->rotated = true;
 		f->stats.rotations++;
 		f->scan_due = true; /* the new file at the path */
-		return;
 	}
 	if (fstat(fl->src.reader.fd, &st) < 0)
 		return;
