@@ -298,12 +298,29 @@ static void scan(struct lm_follow *f, bool at_start)
 	}
 }
 
-/* Opens a file next to path that starts like fp and is at least size bytes
- * long (the copy a copytruncate made, or a file renamed while logmedic was
- * down), other than the file skip_dev/skip_ino; its path in *found_path.
- * -1 when there is none. */
-static int find_copy(const char *path, const struct lm_fp *fp, uint64_t size, dev_t skip_dev,
-		     ino_t skip_ino, char found_path[PATH_MAX])
+/* What a search next to a path looks for: a copy (a file other than
+ * skip_dev/skip_ino that starts like fp and is at least size bytes long), or
+ * a file itself (dev/ino) once truncated and written again (it no longer
+ * starts like fp). */
+struct sibling {
+	const struct lm_fp *fp;
+	uint64_t size;
+	dev_t dev;
+	ino_t ino;
+	bool rewritten; /* look for dev/ino itself, rewritten */
+};
+
+static bool sibling_wanted(const struct sibling *w, int fd, const struct stat *st)
+{
+	bool same = st->st_dev == w->dev && st->st_ino == w->ino;
+	if (w->rewritten)
+		return same && !lm_fp_same_start(w->fp, fd);
+	return !same && (uint64_t)st->st_size >= w->size && lm_fp_same_start(w->fp, fd);
+}
+
+/* Opens the file next to path (its name is path's and more: app.log.1) that
+ * w asks for; its path in *found_path.  -1 when there is none. */
+static int find_sibling(const char *path, const struct sibling *w, char found_path[PATH_MAX])
 {
 	char *d = lm_xstrdup(path), *b = lm_xstrdup(path);
 	const char *dir = dirname(d), *base = basename(b);
@@ -320,9 +337,7 @@ static int find_copy(const char *path, const struct lm_fp *fp, uint64_t size, de
 			continue;
 		int fd = open(found_path, O_RDONLY | O_CLOEXEC);
 		struct stat st;
-		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-		    !(st.st_dev == skip_dev && st.st_ino == skip_ino) &&
-		    (uint64_t)st.st_size >= size && lm_fp_same_start(fp, fd))
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && sibling_wanted(w, fd, &st))
 			found = fd;
 		else if (fd >= 0)
 			close(fd);
@@ -332,6 +347,16 @@ static int find_copy(const char *path, const struct lm_fp *fp, uint64_t size, de
 	free(d);
 	free(b);
 	return found;
+}
+
+/* The copy a copytruncate made of a file that started like fp and was read
+ * up to size (or the file itself, renamed while logmedic was down), other
+ * than the file skip_dev/skip_ino. */
+static int find_copy(const char *path, const struct lm_fp *fp, uint64_t size, dev_t skip_dev,
+		     ino_t skip_ino, char found_path[PATH_MAX])
+{
+	struct sibling w = { .fp = fp, .size = size, .dev = skip_dev, .ino = skip_ino };
+	return find_sibling(path, &w, found_path);
 }
 
 /* The file was truncated.  Its source becomes a rotated one: with a copy
@@ -519,20 +544,32 @@ void lm_follow_save(struct lm_follow *f)
 	lm_state_fini(&now);
 }
 
+/* A file found next to a state entry's path, read from offset as a
+ * rotated file unless it is open already. */
+static void resume_found(struct lm_follow *f, int fd, const char *path, uint64_t offset)
+{
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && !find_open(f, st.st_dev, st.st_ino))
+		add_file(f, fd, path, &st, offset, false);
+	else if (fd >= 0)
+		close(fd);
+}
+
 /* Files of the state rotated while logmedic was down (renamed, or copied
  * and truncated): the file next to their path that starts as they did is
- * read from the saved offset to its end. */
+ * read from the saved offset to its end; and a file truncated, written
+ * again and then renamed is read from its beginning. */
 static void resume_rotated(struct lm_follow *f)
 {
 	while (f->saved.n) {
 		const struct lm_state_entry *e = &f->saved.e[f->saved.n - 1];
 		char path[PATH_MAX];
-		int fd = e->start_over ? -1 : find_copy(e->path, &e->fp, e->offset, 0, 0, path);
-		struct stat st;
-		if (fd >= 0 && fstat(fd, &st) == 0 && !find_open(f, st.st_dev, st.st_ino))
-			add_file(f, fd, path, &st, e->offset, false);
-		else if (fd >= 0)
-			close(fd);
+		if (!e->start_over) {
+			resume_found(f, find_copy(e->path, &e->fp, e->offset, 0, 0, path), path,
+				     e->offset);
+			struct sibling w = { .fp = &e->fp, .dev = e->dev, .ino = e->ino, .rewritten = true };
+			resume_found(f, find_sibling(e->path, &w, path), path, 0);
+		}
 		lm_state_forget(&f->saved, e);
 	}
 }
