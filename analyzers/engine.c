@@ -444,8 +444,11 @@ void lm_engine_event(struct lm_engine *e, const struct lm_event *ev)
 	advance(e, ev->time);
 	if (e->matches)
 		lm_fields_copy(&e->merged, ev->fields);
-	lm_matcher_prepare(e->matcher, ev); /* which patterns can match: one scan */
-	for (unsigned i = 0; i < e->rs->n; i++) {
+	lm_matcher_prepare(e->matcher, ev); /* which rules can hit: one scan */
+	const unsigned *cand;
+	unsigned n_cand = lm_matcher_candidates(e->matcher, &cand);
+	for (unsigned k = 0; k < n_cand; k++) {
+		unsigned i = cand[k];
 		const struct lm_rule *r = &e->rs->rules[i];
 		if (!run_rule(e, r, ev))
 			continue;

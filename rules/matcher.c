@@ -4,7 +4,10 @@
  * Every pattern on the rule text has a prefilter gate (rules/prefilter.h);
  * lm_matcher_prepare scans an event's text once, and a gated pattern whose
  * required literals did not occur is not run.  Patterns on a field (their
- * own, or the rule's match.field) are always run.
+ * own, or the rule's match.field) are always run.  From the gates that
+ * opened, prepare also lists the candidate rules (those with a pattern that
+ * may match), so that an event costs the rules it may hit, plus one bit per
+ * rule, whatever their number.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rules/matcher.h"
@@ -51,6 +54,13 @@ struct lm_matcher {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	struct lm_prefilter *pf;
+	unsigned *gate_rule;   /* the rule of every prefilter gate */
+	unsigned n_gates;
+	uint64_t *always;      /* rules with a pattern that is always run */
+	uint64_t *cand_bits;   /* candidate rules of the prepared event, */
+	unsigned *cand;        /* and the same, listed in rule order */
+	unsigned n_cand;
+	size_t rule_words;
 	const char *scanned;   /* the text the prefilter last scanned, */
 	size_t scanned_len;    /* recognised by address and length */
 };
@@ -90,6 +100,26 @@ static bool compile(const struct lm_rule *r, const struct lm_pattern *p, struct 
 	return true;
 }
 
+static void bit_set(uint64_t *bits, unsigned i)
+{
+	bits[i / 64] |= UINT64_C(1) << (i % 64);
+}
+
+/* The gate of a pattern of rule r (gates are numbered from 0 as added), and
+ * which rule it belongs to. */
+static int add_gate(struct lm_matcher *m, const struct lm_rule *r, const struct lm_pattern *p)
+{
+	int gate = p->field || r->field ? LM_PREFILTER_ALWAYS : lm_prefilter_add(m->pf, p->source);
+	if (gate == LM_PREFILTER_ALWAYS) {
+		bit_set(m->always, r->index);
+		return gate;
+	}
+	m->gate_rule = lm_xrealloc(m->gate_rule, ((size_t)gate + 1) * sizeof(*m->gate_rule));
+	m->gate_rule[gate] = r->index;
+	m->n_gates = (unsigned)gate + 1;
+	return gate;
+}
+
 /* Compiles a list of patterns and gates those on the rule text; false if
  * any is bad (each is reported). */
 static bool compile_set(struct lm_matcher *m, const struct lm_rule *r,
@@ -101,8 +131,7 @@ static bool compile_set(struct lm_matcher *m, const struct lm_rule *r,
 	for (unsigned j = 0; j < n; j++) {
 		set->n_pat = j + 1;
 		set->pat[j].field = src[j].field;
-		set->pat[j].gate = src[j].field || r->field ? LM_PREFILTER_ALWAYS
-							    : lm_prefilter_add(m->pf, src[j].source);
+		set->pat[j].gate = add_gate(m, r, &src[j]);
 		if (!compile(r, &src[j], &set->pat[j])) {
 			ok = false;
 			continue;
@@ -131,6 +160,10 @@ struct lm_matcher *lm_matcher_new(const struct lm_ruleset *rs)
 	struct lm_matcher *m = lm_xcalloc(1, sizeof(*m));
 	m->rules = lm_xcalloc(rs->n ? rs->n : 1, sizeof(*m->rules));
 	m->n_rules = rs->n;
+	m->rule_words = rs->n / 64 + 1;
+	m->always = lm_xcalloc(m->rule_words, sizeof(*m->always));
+	m->cand_bits = lm_xcalloc(m->rule_words, sizeof(*m->cand_bits));
+	m->cand = lm_xcalloc(rs->n ? rs->n : 1, sizeof(*m->cand));
 	m->pf = lm_prefilter_new();
 	bool ok = true;
 	uint32_t max_pairs = 1;
@@ -161,6 +194,10 @@ void lm_matcher_free(struct lm_matcher *m)
 		free_set(&m->rules[i].select);
 	}
 	free(m->rules);
+	free(m->gate_rule);
+	free(m->always);
+	free(m->cand_bits);
+	free(m->cand);
 	pcre2_match_data_free(m->md);
 	pcre2_match_context_free(m->mctx);
 	lm_prefilter_free(m->pf);
@@ -208,11 +245,33 @@ static bool subject_of(const struct lm_rule *rule, const struct compiled *c,
 	return !field || lm_fields_get(ev->fields, field, strlen(field), s);
 }
 
+/* The candidate rules: those always run, and those of the gates that
+ * opened, listed in rule order. */
+static void list_candidates(struct lm_matcher *m)
+{
+	const unsigned *gates;
+	unsigned n = lm_prefilter_opened(m->pf, &gates);
+	memcpy(m->cand_bits, m->always, m->rule_words * sizeof(*m->cand_bits));
+	for (unsigned i = 0; i < n; i++)
+		bit_set(m->cand_bits, m->gate_rule[gates[i]]);
+	m->n_cand = 0;
+	for (size_t w = 0; w < m->rule_words; w++)
+		for (uint64_t bits = m->cand_bits[w]; bits; bits &= bits - 1)
+			m->cand[m->n_cand++] = (unsigned)(w * 64 + (unsigned)__builtin_ctzll(bits));
+}
+
 void lm_matcher_prepare(struct lm_matcher *m, const struct lm_event *ev)
 {
 	m->scanned = ev->text;
 	m->scanned_len = ev->text_len;
 	lm_prefilter_scan(m->pf, ev->text, ev->text_len);
+	list_candidates(m);
+}
+
+unsigned lm_matcher_candidates(const struct lm_matcher *m, const unsigned **rules)
+{
+	*rules = m->cand;
+	return m->n_cand;
 }
 
 /* Whether c may match ev: its gate is open on ev's text (scanned now if it

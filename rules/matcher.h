@@ -10,9 +10,10 @@
  *
  * Patterns are gated by their required literals (rules/prefilter.h): one
  * scan of an event's text (lm_matcher_prepare) tells which patterns can
- * match it, and the others are not run, so the cost of a line that matches
- * nothing does not grow with the number of rules.  A pattern that is not
- * run on a line cannot match it, nor hit a limit (count an error) there.
+ * match it, and so which rules are candidates; the others are not run, so
+ * the cost of a line that matches nothing does not grow with the number of
+ * rules.  A pattern that is not run on a line cannot match it, nor hit a
+ * limit (count an error) there.
  */
 #ifndef LM_MATCHER_H
 #define LM_MATCHER_H
@@ -36,6 +37,11 @@ void lm_matcher_free(struct lm_matcher *m);
  * prepared when matched, but a caller that reuses a buffer for the next
  * event's text must prepare each event. */
 void lm_matcher_prepare(struct lm_matcher *m, const struct lm_event *ev);
+
+/* The rules the prepared event may hit, as indexes into the rule set in
+ * increasing order: sets *rules and returns their number.  A rule left out
+ * would not hit the event, nor select it for a ratio. */
+unsigned lm_matcher_candidates(const struct lm_matcher *m, const unsigned **rules);
 
 /* Whether rule hits ev: one of its patterns matches and every condition of
  * match.where holds on the captures (or else the event's fields).  The named

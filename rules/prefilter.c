@@ -17,6 +17,11 @@
  * Classes, dots, \d and the like, and non-ASCII characters end a run; parts
  * that consume nothing (anchors, \b, lookarounds) keep it.  Anything not
  * understood gives the whole pattern up: it is then always run.
+ *
+ * The automaton finds literals without regard to ASCII case, so the
+ * case-insensitive parts of a pattern ((?i), (?i:...)) yield literals too,
+ * except for k and s: without case, PCRE2 in UTF mode also matches them
+ * with the Kelvin sign and the long s, which no byte literal can stand for.
  */
 #include "rules/prefilter.h"
 
@@ -171,6 +176,12 @@ static void node_char(struct node *a, unsigned char c)
 	lits_push(&a->x, (const char *)&c, 1);
 }
 
+/* The byte gates are built from: ASCII letters in lower case. */
+static unsigned char fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
 /* Keeps cand as the requirement if it is better than best: its shortest
  * string is longer, or as long with fewer strings.  Too short: ignored. */
 static void req_offer(struct lm_prefilter_lits *best, const struct lm_prefilter_lits *cand)
@@ -190,9 +201,22 @@ static void req_offer(struct lm_prefilter_lits *best, const struct lm_prefilter_
 
 struct parser {
 	const char *p;
-	bool fail; /* gave up: the pattern is always run */
+	bool fail;   /* gave up: the pattern is always run */
+	bool nocase; /* what is parsed now matches without case */
 	unsigned depth;
 };
+
+/* A character that matches itself, or without case its other case too (k
+ * and s also match a non-ASCII character: no literal, like a class). */
+static void literal_char(const struct parser *ps, struct node *a, unsigned char c)
+{
+	if (!ps->nocase)
+		node_char(a, c);
+	else if (fold(c) == 'k' || fold(c) == 's')
+		node_free(a);
+	else
+		node_char(a, fold(c));
+}
 
 static void parse_alt(struct parser *ps, struct node *out);
 
@@ -277,7 +301,7 @@ static void parse_hex(struct parser *ps, struct node *a)
 	}
 	ps->p = (const char *)q;
 	if (v < 0x80)
-		node_char(a, (unsigned char)v);
+		literal_char(ps, a, (unsigned char)v);
 }
 
 /* After "\p" or "\P": a one-letter or braced property; consumes a character. */
@@ -308,7 +332,7 @@ static void parse_escape(struct parser *ps, struct node *a)
 	}
 	ps->p++;
 	if (!is_alpha(c) && !is_digit(c)) {
-		node_char(a, c); /* escaped punctuation is itself */
+		literal_char(ps, a, c); /* escaped punctuation is itself */
 		return;
 	}
 	switch (c) {
@@ -336,11 +360,13 @@ static void parse_escape(struct parser *ps, struct node *a)
 }
 
 enum group_kind {
-	GROUP_PLAIN,   /* its content is matched: (...), (?:...), (?<n>...), (?>...), (?|...) */
+	GROUP_PLAIN,   /* its content is matched: (...), (?:...), (?i:...), (?<n>...), (?>...) */
 	GROUP_ASSERT,  /* a lookaround: consumes nothing */
-	GROUP_NOCASE,  /* (?i:...): matched without case, so no literal */
 	GROUP_OPTIONS, /* (?s) and the like, already consumed through ")" */
 };
+
+/* What a group's options do to case: nothing, or turn it off or on. */
+enum case_change { CASE_KEEP, CASE_SENSITIVE, CASE_INSENSITIVE };
 
 /* From the first character of a group's name: skips the name and its end. */
 static bool skip_group_name(struct parser *ps, const char *p, char end, enum group_kind *kind)
@@ -355,12 +381,14 @@ static bool skip_group_name(struct parser *ps, const char *p, char end, enum gro
 	return true;
 }
 
-/* After "(?": option letters, then ")" or ":".  Options that change what
- * literals mean give up: an unscoped case-insensitive setting (it reaches
- * the rest of the group, later branches included), x (extended syntax), ^. */
-static bool read_options(struct parser *ps, const char *p, enum group_kind *kind)
+/* After "(?": option letters, then ")" (they reach the rest of the
+ * enclosing group, later branches included) or ":" (they reach the group
+ * they open).  Options that change what literals mean give up: x (extended
+ * syntax), ^ (a reset); so do comments, conditions, recursion, callouts. */
+static bool read_options(struct parser *ps, const char *p, enum group_kind *kind,
+			 enum case_change *cc)
 {
-	bool nocase = false, negate = false;
+	bool negate = false;
 	for (;; p++) {
 		switch (*p) {
 		case '-':
@@ -369,30 +397,26 @@ static bool read_options(struct parser *ps, const char *p, enum group_kind *kind
 			negate = true;
 			break;
 		case 'i':
-			nocase |= !negate;
+			*cc = negate ? CASE_SENSITIVE : CASE_INSENSITIVE;
 			break;
 		case 'm': case 's': case 'n': case 'U': case 'J':
 			break;
-		case ')':
-			if (nocase)
-				return false;
+		case ')': case ':':
 			ps->p = p + 1;
-			*kind = GROUP_OPTIONS;
-			return true;
-		case ':':
-			ps->p = p + 1;
-			*kind = nocase ? GROUP_NOCASE : GROUP_PLAIN;
+			*kind = *p == ')' ? GROUP_OPTIONS : GROUP_PLAIN;
 			return true;
 		default:
-			return false; /* x, ^, comments, conditions, recursion, callouts... */
+			return false;
 		}
 	}
 }
 
-/* After "(": what kind of group this is; false gives up (verbs, unknown). */
-static bool read_group_kind(struct parser *ps, enum group_kind *kind)
+/* After "(": what kind of group this is and what it does to case; false
+ * gives up (verbs, unknown). */
+static bool read_group_kind(struct parser *ps, enum group_kind *kind, enum case_change *cc)
 {
 	const char *p = ps->p;
+	*cc = CASE_KEEP;
 	if (*p != '?') {
 		*kind = GROUP_PLAIN;
 		return *p != '*'; /* (*VERB), (*napla:...) */
@@ -419,18 +443,23 @@ static bool read_group_kind(struct parser *ps, enum group_kind *kind)
 	case '\'':
 		return skip_group_name(ps, p + 1, '\'', kind);
 	default:
-		return read_options(ps, p, kind);
+		return read_options(ps, p, kind, cc);
 	}
 }
 
-/* After "(": a group, through its ")". */
+/* After "(": a group, through its ")".  Options set inside a group end
+ * with it. */
 static void parse_group(struct parser *ps, struct node *a)
 {
 	enum group_kind kind;
-	if (ps->depth >= LM_PREFILTER_MAX_DEPTH || !read_group_kind(ps, &kind)) {
+	enum case_change cc;
+	if (ps->depth >= LM_PREFILTER_MAX_DEPTH || !read_group_kind(ps, &kind, &cc)) {
 		ps->fail = true;
 		return;
 	}
+	bool outer_nocase = ps->nocase;
+	if (cc != CASE_KEEP)
+		ps->nocase = cc == CASE_INSENSITIVE;
 	if (kind == GROUP_OPTIONS) {
 		node_empty(a);
 		return;
@@ -439,6 +468,7 @@ static void parse_group(struct parser *ps, struct node *a)
 	ps->depth++;
 	parse_alt(ps, &inner);
 	ps->depth--;
+	ps->nocase = outer_nocase;
 	if (*ps->p == ')')
 		ps->p++;
 	else
@@ -483,7 +513,7 @@ static void parse_atom(struct parser *ps, struct node *a)
 	}
 	ps->p++;
 	if (c < 0x80) {
-		node_char(a, c);
+		literal_char(ps, a, c);
 		return;
 	}
 	while (((unsigned char)*ps->p & 0xC0) == 0x80)
@@ -649,7 +679,11 @@ struct lm_prefilter {
 	/* Per scan. */
 	uint64_t *seen;                /* literals of the last scanned text */
 	uint64_t *open;                /* gates open on it */
+	unsigned *opened;              /* the same gates, in the order they opened */
+	unsigned n_opened;
 	uint64_t *open_init;           /* gates open on any text (literals left out) */
+	unsigned *opened_init;         /* the same gates, listed */
+	unsigned n_opened_init;
 	size_t seen_words, open_words;
 };
 
@@ -673,17 +707,26 @@ void lm_prefilter_free(struct lm_prefilter *pf)
 	free(pf->lit_gates_at);
 	free(pf->seen);
 	free(pf->open);
+	free(pf->opened);
 	free(pf->open_init);
+	free(pf->opened_init);
 	free(pf);
 }
 
+/* The id of a literal (folded: the automaton ignores ASCII case). */
 static unsigned literal_id(struct lm_prefilter *pf, const struct lm_prefilter_lit *l)
 {
-	for (unsigned i = 0; i < pf->lits.n; i++)
-		if (pf->lits.v[i].len == l->len && memcmp(pf->lits.v[i].s, l->s, l->len) == 0)
-			return i;
-	lits_push(&pf->lits, l->s, l->len);
-	return pf->lits.n - 1;
+	char *folded = lm_xmalloc(l->len + 1);
+	for (size_t k = 0; k < l->len; k++)
+		folded[k] = (char)fold((unsigned char)l->s[k]);
+	unsigned id = 0;
+	while (id < pf->lits.n &&
+	       (pf->lits.v[id].len != l->len || memcmp(pf->lits.v[id].s, folded, l->len) != 0))
+		id++;
+	if (id == pf->lits.n)
+		lits_push(&pf->lits, folded, l->len);
+	free(folded);
+	return id;
 }
 
 int lm_prefilter_add_literals(struct lm_prefilter *pf, const struct lm_prefilter_lits *lits)
@@ -721,7 +764,8 @@ static void bit_set(uint64_t *bits, unsigned i)
 	bits[i / 64] |= UINT64_C(1) << (i % 64);
 }
 
-/* Byte classes: one per byte that occurs in a literal, 0 for all others. */
+/* Byte classes: one per byte that occurs in a (folded) literal, 0 for all
+ * others; an upper-case letter is in its lower case's class. */
 static void build_classes(struct lm_prefilter *pf)
 {
 	memset(pf->cls, 0, sizeof(pf->cls));
@@ -732,6 +776,8 @@ static void build_classes(struct lm_prefilter *pf)
 			if (!pf->cls[b])
 				pf->cls[b] = (uint16_t)pf->n_cls++;
 		}
+	for (unsigned c = 'A'; c <= 'Z'; c++)
+		pf->cls[c] = pf->cls[fold((unsigned char)c)];
 }
 
 /* Adds literal id to the trie, whose missing edges are still 0 (the root
@@ -826,8 +872,10 @@ static void build_postings(struct lm_prefilter *pf, const uint64_t *left_out)
 		for (; i < pf->gate_end[g]; i++) {
 			unsigned l = pf->gate_lits[i];
 			pf->lit_gates[next[l]++] = g;
-			if (bit_test(left_out, l))
+			if (bit_test(left_out, l) && !bit_test(pf->open_init, g)) {
 				bit_set(pf->open_init, g);
+				pf->opened_init[pf->n_opened_init++] = g;
+			}
 		}
 	free(next);
 }
@@ -839,6 +887,8 @@ void lm_prefilter_build(struct lm_prefilter *pf)
 	pf->seen = lm_xcalloc(pf->seen_words, sizeof(*pf->seen));
 	pf->open = lm_xcalloc(pf->open_words, sizeof(*pf->open));
 	pf->open_init = lm_xcalloc(pf->open_words, sizeof(*pf->open_init));
+	pf->opened = lm_xcalloc(pf->n_gates + 1, sizeof(*pf->opened));
+	pf->opened_init = lm_xcalloc(pf->n_gates + 1, sizeof(*pf->opened_init));
 	build_classes(pf);
 	uint64_t *left_out = build_automaton(pf);
 	build_postings(pf, left_out);
@@ -852,14 +902,21 @@ static void literal_seen(struct lm_prefilter *pf, unsigned id)
 	if (bit_test(pf->seen, id))
 		return;
 	bit_set(pf->seen, id);
-	for (unsigned i = pf->lit_gates_at[id]; i < pf->lit_gates_at[id + 1]; i++)
-		bit_set(pf->open, pf->lit_gates[i]);
+	for (unsigned i = pf->lit_gates_at[id]; i < pf->lit_gates_at[id + 1]; i++) {
+		unsigned g = pf->lit_gates[i];
+		if (!bit_test(pf->open, g)) {
+			bit_set(pf->open, g);
+			pf->opened[pf->n_opened++] = g;
+		}
+	}
 }
 
 void lm_prefilter_scan(struct lm_prefilter *pf, const char *text, size_t len)
 {
 	memset(pf->seen, 0, pf->seen_words * sizeof(*pf->seen));
 	memcpy(pf->open, pf->open_init, pf->open_words * sizeof(*pf->open));
+	memcpy(pf->opened, pf->opened_init, pf->n_opened_init * sizeof(*pf->opened));
+	pf->n_opened = pf->n_opened_init;
 	const unsigned char *p = (const unsigned char *)text;
 	const uint16_t *delta = pf->delta;
 	size_t n_cls = pf->n_cls, s = 0;
@@ -873,6 +930,12 @@ void lm_prefilter_scan(struct lm_prefilter *pf, const char *text, size_t len)
 bool lm_prefilter_candidate(const struct lm_prefilter *pf, int gate)
 {
 	return gate < 0 || bit_test(pf->open, (unsigned)gate);
+}
+
+unsigned lm_prefilter_opened(const struct lm_prefilter *pf, const unsigned **gates)
+{
+	*gates = pf->opened;
+	return pf->n_opened;
 }
 
 unsigned lm_prefilter_literals(const struct lm_prefilter *pf)

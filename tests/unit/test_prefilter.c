@@ -1,15 +1,16 @@
 /*
  * test_prefilter: the literal prefilter that gates patterns.  Checked:
- * extraction on a table of patterns (the literal set proved, or "always
- * run" for what it must not or cannot prove: case-insensitive parts,
+ * extraction on a table of patterns (the literal set proved, case-insensitive
+ * parts in lower case, or "always run" for what it must not or cannot prove:
  * backreferences, \Q..\E, verbs, comments, extended syntax, short or only
  * optional literals); the Aho-Corasick automaton on overlapping literals,
- * repeated and binary ones, random ones against a naive search, and more
- * literals than its 16-bit states hold (those gates stay open); and
- * soundness on the shipped rules: for every example line of every rule (as
- * written and as decoded into rule text) and thousands of random mutations
- * of them (byte flips, cuts, joins, repeats), a pattern that PCRE2 matches
- * is always a candidate of the prefilter.
+ * repeated and binary ones, either case of a letter, random ones against a
+ * naive search, and more literals than its 16-bit states hold (those gates
+ * stay open); and soundness on the shipped rules: for every example line of
+ * every rule (as written and as decoded into rule text) and thousands of
+ * random mutations of them (byte flips, cuts, joins, repeats, letters in the
+ * other case, k and s turned into the Kelvin sign and the long s), a
+ * pattern that PCRE2 matches is always a candidate of the prefilter.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -106,9 +107,18 @@ static const struct extract_case extract_cases[] = {
 	{ "(?s)abcd.*ef", { "abcd" } },
 	{ "(?J)(?<n>abcd)|(?<n>efgh)", { "abcd", "efgh" } },
 	{ "(?-i)abcd", { "abcd" } },
-	{ "(?i:error) disk full", { " disk full" } },
-	{ "(?i)error", { NULL } },
-	{ "foo(?i)barbaz", { NULL } },
+	/* without case: lower case, but k and s match non-ASCII characters too */
+	{ "(?i:error) disk full", { "error disk full" } },
+	{ "(?i)ERROR", { "error" } },
+	{ "foo(?i)BarBaz", { "foobarbaz" } },
+	{ "(?i)disk full", { " full" } },
+	{ "(?i)Sick", { NULL } },
+	{ "(?i)\\x4Bxyz", { "xyz" } },
+	{ "(?i:ab)(?-i:CDef)", { "abCDef" } },
+	{ "(?i-m:abc)DEF", { "abcDEF" } },
+	{ "(?:(?i)ABC|DEF)GHI", { "abcGHI", "defGHI" } },
+	{ "(?:(?i)ABC)DEF", { "abcDEF" } },
+	{ "(?i)a(?-i)BCD", { "aBCD" } },
 	{ "(?x)a b c d", { NULL } },
 	{ "(?^)abcd", { NULL } },
 	/* what is never proved */
@@ -259,6 +269,29 @@ static void test_automaton(void **state)
 	lm_prefilter_free(pf);
 }
 
+/* Literals are found in either case, whatever case they were added in. */
+static void test_automaton_case(void **state)
+{
+	(void)state;
+	struct lm_prefilter *pf = lm_prefilter_new();
+	int get = add_gate(pf, (const char *[]){ "GET /" }, 1);
+	int err = add_gate(pf, (const char *[]){ "error:" }, 1);
+	int both = add_gate(pf, (const char *[]){ "Get /" }, 1);
+	lm_prefilter_build(pf);
+	assert_int_equal(lm_prefilter_literals(pf), 2); /* "GET /" and "Get /" are one */
+	scan(pf, "get /index");
+	assert_true(lm_prefilter_candidate(pf, get));
+	assert_true(lm_prefilter_candidate(pf, both));
+	assert_false(lm_prefilter_candidate(pf, err));
+	scan(pf, "ERROR: Disk");
+	assert_true(lm_prefilter_candidate(pf, err));
+	assert_false(lm_prefilter_candidate(pf, get));
+	scan(pf, "error; GET[");
+	assert_false(lm_prefilter_candidate(pf, err));
+	assert_false(lm_prefilter_candidate(pf, get));
+	lm_prefilter_free(pf);
+}
+
 /* Literals with NUL and high bytes, text of bytes in no literal, and a
  * literal of every byte value. */
 static void test_automaton_bytes(void **state)
@@ -299,7 +332,7 @@ static void test_automaton_empty(void **state)
 {
 	(void)state;
 	struct lm_prefilter *pf = lm_prefilter_new();
-	assert_int_equal(lm_prefilter_add(pf, "(?i)abc"), LM_PREFILTER_ALWAYS);
+	assert_int_equal(lm_prefilter_add(pf, "\\w+ a"), LM_PREFILTER_ALWAYS);
 	lm_prefilter_build(pf);
 	scan(pf, "abc");
 	assert_true(lm_prefilter_candidate(pf, LM_PREFILTER_ALWAYS));
@@ -457,7 +490,7 @@ static void mutate(struct corpus *c, unsigned n_base, struct lm_buf *b)
 	const char *s = c->lines[i];
 	size_t n = c->lens[i], at = below(n + 1), cut = below(n - at + 1);
 	lm_buf_reset(b);
-	switch (below(6)) {
+	switch (below(8)) {
 	case 0: /* flip bytes */
 		lm_buf_append(b, s, n);
 		for (int k = 0, flips = 1 + (int)below(3); k < flips && n; k++)
@@ -481,9 +514,26 @@ static void mutate(struct corpus *c, unsigned n_base, struct lm_buf *b)
 		lm_buf_append(b, c->lines[j] + from, c->lens[j] - from);
 		break;
 	}
-	default: /* repeat a piece */
+	case 5: /* repeat a piece */
 		lm_buf_append(b, s, at + cut);
 		lm_buf_append(b, s + at, n - at);
+		break;
+	case 6: /* letters in the other case */
+		lm_buf_append(b, s, n);
+		for (size_t k = at; k < at + cut; k++)
+			if ((b->data[k] | 0x20) >= 'a' && (b->data[k] | 0x20) <= 'z')
+				b->data[k] ^= 0x20;
+		break;
+	default: /* k and s as the characters they also match without case */
+		for (size_t k = 0; k < n; k++) {
+			char c = (char)(s[k] | 0x20);
+			if (c == 'k' && k >= at)
+				lm_buf_append(b, "\xe2\x84\xaa", 3); /* U+212A KELVIN SIGN */
+			else if (c == 's' && k >= at)
+				lm_buf_append(b, "\xc5\xbf", 2); /* U+017F LATIN SMALL LETTER LONG S */
+			else
+				lm_buf_putc(b, s[k]);
+		}
 		break;
 	}
 	add_line(c, b->data, b->len);
@@ -568,6 +618,7 @@ int main(void)
 		cmocka_unit_test(test_extract),
 		cmocka_unit_test(test_extract_large_set),
 		cmocka_unit_test(test_automaton),
+		cmocka_unit_test(test_automaton_case),
 		cmocka_unit_test(test_automaton_bytes),
 		cmocka_unit_test(test_automaton_empty),
 		cmocka_unit_test(test_automaton_random),
