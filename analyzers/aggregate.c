@@ -17,7 +17,6 @@ struct lm_aggregates {
 	struct lm_aggregate_row *buckets[BUCKETS];
 	unsigned *rows_per_rule;
 	unsigned n_rules;
-	uint64_t dropped;
 	struct lm_buf fp; /* scratch */
 };
 
@@ -93,14 +92,14 @@ static struct lm_aggregate_row *row_for(struct lm_aggregates *a, const struct lm
 	return r;
 }
 
-void lm_aggregates_add(struct lm_aggregates *a, const struct lm_rule *rule,
+bool lm_aggregates_add(struct lm_aggregates *a, const struct lm_rule *rule,
 		       const struct lm_fields *fields, lm_time_t t, struct lm_buf *mask)
 {
 	const struct lm_aggregate *spec = &rule->aggregate;
 	struct lm_str sql, text;
 	struct lm_quantity q;
 	if (!lm_fields_get(fields, spec->sql, strlen(spec->sql), &sql))
-		return;
+		return true;
 	double v = 1; /* without a value field, totals are counts */
 	if (spec->value) {
 		v = 0;
@@ -109,10 +108,8 @@ void lm_aggregates_add(struct lm_aggregates *a, const struct lm_rule *rule,
 			v = lm_quantity_in(&q, &spec->unit);
 	}
 	struct lm_aggregate_row *r = row_for(a, rule, sql, t, mask);
-	if (!r) {
-		a->dropped++;
-		return;
-	}
+	if (!r)
+		return false;
 	r->count++;
 	r->total += v;
 	if (v > r->max)
@@ -122,6 +119,7 @@ void lm_aggregates_add(struct lm_aggregates *a, const struct lm_rule *rule,
 	if (t > r->last_seen)
 		r->last_seen = t;
 	lm_sketch_add(&r->sketch, v);
+	return true;
 }
 
 static int by_total(const void *x, const void *y)
@@ -155,9 +153,4 @@ unsigned lm_aggregates_top(const struct lm_aggregates *a, const struct lm_rule *
 	memcpy(out, all, k * sizeof(*out));
 	free(all);
 	return k;
-}
-
-uint64_t lm_aggregates_dropped(const struct lm_aggregates *a)
-{
-	return a->dropped;
 }

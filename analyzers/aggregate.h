@@ -6,11 +6,13 @@
  *
  * A rule asks for it with `aggregate: {sql: FIELD, value: FIELD}`.  At most
  * LM_AGGREGATE_MAX shapes are kept per rule; matches of shapes beyond that
- * are counted as dropped.  The table owns its rows; callers borrow them.
+ * are dropped, and lm_aggregates_add says so.  The table owns its rows;
+ * callers borrow them.
  */
 #ifndef LM_AGGREGATE_H
 #define LM_AGGREGATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "analyzers/sketch.h"
@@ -38,13 +40,14 @@ struct lm_aggregates;
 struct lm_aggregates *lm_aggregates_new(void);
 void lm_aggregates_free(struct lm_aggregates *a);
 /* A match of rule (which has an aggregate) with its fields, at time t.
- * mask, when not NULL, is scratch for masking secrets in a new example. */
-void lm_aggregates_add(struct lm_aggregates *a, const struct lm_rule *rule,
+ * mask, when not NULL, is scratch for masking secrets in a new example.
+ * Returns false when the match's shape is new and its rule already has
+ * LM_AGGREGATE_MAX (the match is dropped, for the caller to count). */
+bool lm_aggregates_add(struct lm_aggregates *a, const struct lm_rule *rule,
 		       const struct lm_fields *fields, lm_time_t t, struct lm_buf *mask);
 /* The rule's rows with the largest totals, largest first (ties: first seen
  * first); returns how many were written to out (at most max). */
 unsigned lm_aggregates_top(const struct lm_aggregates *a, const struct lm_rule *rule,
 			   const struct lm_aggregate_row **out, unsigned max);
-uint64_t lm_aggregates_dropped(const struct lm_aggregates *a);
 
 #endif

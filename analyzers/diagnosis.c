@@ -17,10 +17,10 @@ struct lm_diag_table {
 	struct lm_diagnosis **buckets;
 	size_t n_buckets, size;
 	unsigned keys_per_rule;
+	unsigned evidence;                    /* records kept per diagnosis */
 	unsigned *per_rule;                   /* keys held per rule */
 	struct lm_diagnosis **lru_head, **lru_tail; /* per rule; head = most recent */
 	struct lm_diagnosis *fired_head, *fired_tail;
-	uint64_t evicted;
 	struct lm_buf key; /* lookup scratch: a key is copied only for a new diagnosis */
 };
 
@@ -59,17 +59,34 @@ void lm_diagnosis_keep_fields(struct lm_diagnosis *d, const struct lm_fields *fi
 	}
 }
 
-void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev,
+/* How many of d's evidence records are the first of the run; the rest are
+ * the ring of the latest. */
+static unsigned first_max(const struct lm_diagnosis *d)
+{
+	return (d->evidence_max + 1) / 2;
+}
+
+static unsigned latest_max(const struct lm_diagnosis *d)
+{
+	return d->evidence_max / 2;
+}
+
+bool lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev,
 			       struct lm_buf *scratch)
 {
-	if (d->n_first < LM_EVIDENCE_FIRST) {
-		evidence_set(&d->first[d->n_first++], ev, scratch);
-		return;
+	if (d->n_first < first_max(d)) {
+		evidence_set(&d->evidence[d->n_first++], ev, scratch);
+		return false;
 	}
-	evidence_set(&d->latest[d->latest_next], ev, scratch);
-	d->latest_next = (d->latest_next + 1) % LM_EVIDENCE_LATEST;
-	if (d->n_latest < LM_EVIDENCE_LATEST)
-		d->n_latest++;
+	unsigned ring = latest_max(d);
+	if (!ring)
+		return true;
+	evidence_set(&d->evidence[first_max(d) + d->latest_next], ev, scratch);
+	d->latest_next = (d->latest_next + 1) % ring;
+	if (d->n_latest == ring)
+		return true;
+	d->n_latest++;
+	return false;
 }
 
 void lm_diagnosis_count_split(struct lm_diagnosis *d, const struct lm_fields *fields)
@@ -103,10 +120,11 @@ void lm_diagnosis_restart(struct lm_diagnosis *d, lm_time_t t)
 	d->first_seen = t;
 }
 
-/* Index of the k-th oldest line of the latest ring. */
-static unsigned latest_at(const struct lm_diagnosis *d, unsigned k)
+/* The k-th oldest line of the latest ring. */
+static const struct lm_evidence *latest_at(const struct lm_diagnosis *d, unsigned k)
 {
-	return (d->latest_next + LM_EVIDENCE_LATEST - d->n_latest + k) % LM_EVIDENCE_LATEST;
+	unsigned ring = latest_max(d);
+	return &d->evidence[first_max(d) + (d->latest_next + ring - d->n_latest + k) % ring];
 }
 
 void lm_diagnosis_fire(struct lm_diagnosis *d)
@@ -128,9 +146,9 @@ unsigned lm_diagnosis_evidence(const struct lm_diagnosis *d,
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < d->n_first && n < max; i++)
-		out[n++] = &d->first[i];
+		out[n++] = &d->evidence[i];
 	for (unsigned k = 0; k < d->n_latest && n < max; k++)
-		out[n++] = &d->latest[latest_at(d, k)];
+		out[n++] = latest_at(d, k);
 	return n;
 }
 
@@ -145,10 +163,9 @@ static void diagnosis_free(struct lm_diagnosis *d)
 	free(d->key);
 	lm_fields_fini(&d->key_fields);
 	lm_fields_fini(&d->fields);
-	for (unsigned i = 0; i < LM_EVIDENCE_FIRST; i++)
-		lm_buf_fini(&d->first[i].text);
-	for (unsigned i = 0; i < LM_EVIDENCE_LATEST; i++)
-		lm_buf_fini(&d->latest[i].text);
+	for (unsigned i = 0; i < d->evidence_max; i++)
+		lm_buf_fini(&d->evidence[i].text);
+	free(d->evidence);
 	const struct lm_trigger *trig = lm_trigger_for(&d->rule->when);
 	if (d->trigger && trig->fini)
 		trig->fini(d);
@@ -156,12 +173,14 @@ static void diagnosis_free(struct lm_diagnosis *d)
 	free(d);
 }
 
-struct lm_diag_table *lm_diag_table_new(unsigned n_rules, unsigned keys_per_rule)
+struct lm_diag_table *lm_diag_table_new(unsigned n_rules, unsigned keys_per_rule,
+					unsigned evidence)
 {
 	struct lm_diag_table *t = lm_xcalloc(1, sizeof(*t));
 	t->n_buckets = 1024;
 	t->buckets = lm_xcalloc(t->n_buckets, sizeof(*t->buckets));
 	t->keys_per_rule = keys_per_rule ? keys_per_rule : LM_KEYS_PER_RULE_DEFAULT;
+	t->evidence = evidence ? evidence : LM_EVIDENCE_DEFAULT;
 	t->per_rule = lm_xcalloc(n_rules ? n_rules : 1, sizeof(*t->per_rule));
 	t->lru_head = lm_xcalloc(n_rules ? n_rules : 1, sizeof(*t->lru_head));
 	t->lru_tail = lm_xcalloc(n_rules ? n_rules : 1, sizeof(*t->lru_tail));
@@ -363,7 +382,6 @@ struct lm_diagnosis *lm_diag_table_get(struct lm_diag_table *t, const struct lm_
 		if (evict_cb)
 			evict_cb(arg, old);
 		remove_diag(t, old);
-		t->evicted++;
 	}
 	struct lm_diagnosis *d = lm_xcalloc(1, sizeof(*d));
 	d->rule = rule;
@@ -371,10 +389,10 @@ struct lm_diagnosis *lm_diag_table_get(struct lm_diag_table *t, const struct lm_
 	lm_fields_init(&d->key_fields);
 	lm_fields_copy(&d->key_fields, key_fields);
 	lm_fields_init(&d->fields);
-	for (unsigned i = 0; i < LM_EVIDENCE_FIRST; i++)
-		lm_buf_init(&d->first[i].text);
-	for (unsigned i = 0; i < LM_EVIDENCE_LATEST; i++)
-		lm_buf_init(&d->latest[i].text);
+	d->evidence_max = t->evidence;
+	d->evidence = lm_xcalloc(d->evidence_max, sizeof(*d->evidence));
+	for (unsigned i = 0; i < d->evidence_max; i++)
+		lm_buf_init(&d->evidence[i].text);
 	link_diag(t, d);
 	*created = true;
 	return d;
@@ -397,9 +415,4 @@ void lm_diag_table_fired(struct lm_diag_table *t, struct lm_diagnosis *d)
 struct lm_diagnosis *lm_diag_table_first_fired(const struct lm_diag_table *t)
 {
 	return t->fired_head;
-}
-
-uint64_t lm_diag_table_evicted(const struct lm_diag_table *t)
-{
-	return t->evicted;
 }

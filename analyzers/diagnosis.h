@@ -5,9 +5,11 @@
  * the run of matches that leads to firing: matches no further apart than the
  * rule's window.  A longer gap while pending starts a new run.  first_seen,
  * count and the evidence (the first few lines of the run and the latest few,
- * each cut to a bounded length) describe the run; once firing, every further
+ * as many as the table was given, each cut to a bounded length) describe
+ * the run; once firing, every further
  * match counts.  The table bounds the keys per rule: when full, the least recently
- * matched key is evicted (counted) after its last update was handed out.
+ * matched key is evicted after evict_cb has seen it (to hand out its last
+ * update and count it).
  * The table owns its diagnoses; outputs borrow them for one call.
  */
 #ifndef LM_DIAGNOSIS_H
@@ -20,8 +22,8 @@
 #include "core/event.h"
 #include "rules/rule.h"
 
-#define LM_EVIDENCE_FIRST 3
-#define LM_EVIDENCE_LATEST 3
+#define LM_EVIDENCE_DEFAULT 6 /* records kept per diagnosis (--max-evidence) */
+#define LM_EVIDENCE_MAX 100
 #define LM_EVIDENCE_TEXT_MAX 1024
 #define LM_FIELD_VALUE_MAX 1024 /* longer field values are cut when a diagnosis keeps them */
 #define LM_SPLIT_MAX 8          /* distinct values a split counts; the rest count as other */
@@ -76,9 +78,11 @@ struct lm_diagnosis {
 	struct lm_split split[LM_SPLIT_MAX]; /* matches per value of the rule's split field */
 	unsigned n_split;
 	uint64_t split_other;
-	struct lm_evidence first[LM_EVIDENCE_FIRST];
+	/* evidence_max records: the first (evidence_max + 1) / 2 of the run,
+	 * then a ring of the latest evidence_max / 2 */
+	struct lm_evidence *evidence;
+	unsigned evidence_max;
 	unsigned n_first;
-	struct lm_evidence latest[LM_EVIDENCE_LATEST]; /* a ring */
 	unsigned n_latest, latest_next;
 	/* table links */
 	struct lm_diagnosis *hash_next;
@@ -95,7 +99,10 @@ void lm_diagnosis_render(const struct lm_diagnosis *d, const char *tmpl, struct 
 
 struct lm_diag_table;
 
-struct lm_diag_table *lm_diag_table_new(unsigned n_rules, unsigned keys_per_rule);
+/* keys_per_rule and evidence (records kept per diagnosis): 0 for the
+ * defaults. */
+struct lm_diag_table *lm_diag_table_new(unsigned n_rules, unsigned keys_per_rule,
+					unsigned evidence);
 void lm_diag_table_free(struct lm_diag_table *t);
 /* The diagnosis of rule and key, created (pending) if new; *created tells.
  * May evict the rule's least recently used key: evict_cb sees it first. */
@@ -116,7 +123,6 @@ void lm_diag_table_move(struct lm_diag_table *dst, const struct lm_rule *to,
 			struct lm_diag_table *src, const struct lm_rule *from);
 /* Fired diagnoses, in the order they fired. */
 struct lm_diagnosis *lm_diag_table_first_fired(const struct lm_diag_table *t);
-uint64_t lm_diag_table_evicted(const struct lm_diag_table *t);
 
 /* Keeps a match's fields in d, each value cut at LM_FIELD_VALUE_MAX bytes,
  * so a diagnosis stays small whatever the lines hold.  With a scratch buffer
@@ -126,8 +132,10 @@ void lm_diagnosis_keep_fields(struct lm_diagnosis *d, const struct lm_fields *fi
 /* Counts a match under its value of the rule's split field (if any). */
 void lm_diagnosis_count_split(struct lm_diagnosis *d, const struct lm_fields *fields);
 /* Record a match's line as evidence, its secrets masked when scratch (a
- * reused buffer) is given; NULL under --no-redact. */
-void lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev,
+ * reused buffer) is given; NULL under --no-redact.  Returns whether a line
+ * was left out for it: the oldest of the latest ones, or this one when d
+ * keeps a single line. */
+bool lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev,
 			       struct lm_buf *scratch);
 /* A new run of matches starts at t: count and evidence start again. */
 void lm_diagnosis_restart(struct lm_diagnosis *d, lm_time_t t);

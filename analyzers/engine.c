@@ -39,7 +39,8 @@ struct lm_engine {
 
 struct lm_engine *lm_engine_new(const struct lm_ruleset *rs, struct lm_matcher *matcher,
 				struct lm_output *outputs, unsigned n_outputs,
-				struct lm_matches_writer *matches, unsigned keys_per_rule)
+				struct lm_matches_writer *matches, unsigned keys_per_rule,
+				unsigned evidence)
 {
 	struct lm_engine *e = lm_xcalloc(1, sizeof(*e));
 	e->rs = rs;
@@ -47,7 +48,7 @@ struct lm_engine *lm_engine_new(const struct lm_ruleset *rs, struct lm_matcher *
 	e->outputs = outputs;
 	e->n_outputs = n_outputs;
 	e->matches = matches;
-	e->table = lm_diag_table_new(rs->n, keys_per_rule);
+	e->table = lm_diag_table_new(rs->n, keys_per_rule, evidence);
 	lm_timers_init(&e->timers);
 	e->aggregates = lm_aggregates_new();
 	e->stats.rule_matches = lm_xcalloc(rs->n ? rs->n : 1, sizeof(uint64_t));
@@ -93,6 +94,7 @@ static void emit(struct lm_engine *e, struct lm_diagnosis *d, enum lm_emit kind)
 static void on_evict(void *arg, struct lm_diagnosis *d)
 {
 	struct lm_engine *e = arg;
+	e->stats.evicted++;
 	lm_timers_set(&e->timers, d, 0);
 	/* Nothing a diagnosis gathered is lost: its last update goes out first. */
 	if (d->status == LM_STATUS_FIRING && d->count > d->emitted_count)
@@ -388,9 +390,10 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 		}
 		lm_diagnosis_keep_fields(d, &e->merged, mask);
 		lm_diagnosis_count_split(d, &e->merged);
-		lm_diagnosis_add_evidence(d, ev, mask);
-		if (r->aggregate.sql)
-			lm_aggregates_add(e->aggregates, r, &e->merged, t, mask);
+		if (lm_diagnosis_add_evidence(d, ev, mask))
+			e->stats.evidence_dropped++;
+		if (r->aggregate.sql && !lm_aggregates_add(e->aggregates, r, &e->merged, t, mask))
+			e->stats.aggregates_dropped++;
 		if (t > d->last_seen || d->count == 0)
 			d->last_seen = t;
 		d->count++;
@@ -479,8 +482,6 @@ void lm_engine_finish(struct lm_engine *e)
 	for (struct lm_diagnosis *d = lm_diag_table_first_fired(e->table); d; d = d->fired_next)
 		if (d->status == LM_STATUS_FIRING && d->count > d->emitted_count)
 			emit(e, d, LM_EMIT_UPDATE);
-	e->stats.evicted = lm_diag_table_evicted(e->table);
-	e->stats.aggregates_dropped = lm_aggregates_dropped(e->aggregates);
 	for (unsigned i = 0; i < e->rs->n; i++) {
 		const struct lm_rule *r = &e->rs->rules[i];
 		const struct lm_aggregate_row *top[LM_AGGREGATE_TOP];

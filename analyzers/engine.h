@@ -26,7 +26,8 @@ struct lm_engine_stats {
 	uint64_t *rule_matches;              /* per rule */
 	uint64_t (*rule_emits)[LM_EMIT_KINDS]; /* per rule: diagnoses handed out, per kind */
 	uint64_t fired[LM_SEV_NEVER];        /* diagnoses fired per severity */
-	uint64_t evicted;
+	uint64_t evicted;                    /* group keys evicted (--max-keys) */
+	uint64_t evidence_dropped;           /* matches not kept as evidence (--max-evidence) */
 	uint64_t resolved;                   /* diagnoses resolved */
 	uint64_t explained;                  /* diagnoses attached to a root cause */
 	uint64_t aggregates_dropped;         /* matches of fingerprints beyond the bound */
@@ -39,7 +40,8 @@ struct lm_engine;
 
 struct lm_engine *lm_engine_new(const struct lm_ruleset *rs, struct lm_matcher *matcher,
 				struct lm_output *outputs, unsigned n_outputs,
-				struct lm_matches_writer *matches, unsigned keys_per_rule);
+				struct lm_matches_writer *matches, unsigned keys_per_rule,
+				unsigned evidence);
 void lm_engine_free(struct lm_engine *e);
 /* Whether evidence, kept fields and group-key values are masked
  * (core/redact.h) as diagnoses keep them: on unless --no-redact. */

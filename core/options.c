@@ -22,6 +22,7 @@ enum {
 	OPT_MAX_LINE,
 	OPT_READ_SIZE,
 	OPT_MAX_KEYS,
+	OPT_MAX_EVIDENCE,
 	OPT_MATCHES,
 	OPT_COLOR,
 	OPT_FAIL_ON,
@@ -70,6 +71,7 @@ static const struct option long_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "rules", required_argument, NULL, 'r' },
 	{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
+	{ "max-evidence", required_argument, NULL, OPT_MAX_EVIDENCE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "output-opt", required_argument, NULL, OPT_OUTPUT_OPT },
 	{ "webhook-format", required_argument, NULL, OPT_WEBHOOK_FORMAT },
@@ -133,6 +135,8 @@ void lm_options_usage(FILE *out)
 	      "  -r, --rules PATH      a rule file or a folder of *.yml, repeatable (default:\n"
 	      "                        the installed pack and /etc/logmedic/rules.d)\n"
 	      "      --max-keys N      group keys kept per rule (default 10000)\n"
+	      "      --max-evidence N  matched records kept per diagnosis: the first N/2\n"
+	      "                        (rounded up) and the latest N/2 (default 6, max 100)\n"
 	      "Output:\n"
 	      "  -o, --output FORMAT   text (default) or json: one object per line\n"
 	      "  -o, --output NAME=TARGET  also send diagnoses to a network output (see\n"
@@ -185,6 +189,18 @@ static int parse_size(const char *s, size_t min, size_t *out)
 	return 0;
 }
 
+/* A whole number from min to max. */
+static int parse_count(const char *s, unsigned long min, unsigned long max, unsigned *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || n < min || n > max)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
 /* A duration such as 250ms, 5s or 1m, between 1 ms and one day. */
 static int parse_interval(const char *s, int64_t *out)
 {
@@ -217,8 +233,6 @@ static int usage_error(const char *fmt, const char *arg)
 
 static int parse_one(struct lm_options *o, int c, const char *arg)
 {
-	unsigned long n;
-	char *end;
 	switch (c) {
 	case OPT_FORMAT:
 		o->format = arg;
@@ -256,12 +270,7 @@ static int parse_one(struct lm_options *o, int c, const char *arg)
 		o->no_multiline = true;
 		return 0;
 	case OPT_ML_MAX_LINES:
-		errno = 0;
-		n = strtoul(arg, &end, 10);
-		if (errno || *end || n < 1 || n > 1000000 || arg[0] == '-')
-			return usage_error("--multiline-max-lines: bad number \"%s\" (1 to 1000000)", arg);
-		o->ml_max_lines = (unsigned)n;
-		return 0;
+		return parse_count(arg, 1, 1000000, &o->ml_max_lines) ? usage_error("--multiline-max-lines: bad number \"%s\" (1 to 1000000)", arg) : 0;
 	case OPT_ML_MAX_BYTES:
 		return parse_size(arg, 64, &o->ml_max_bytes) ? usage_error("--multiline-max-bytes: bad size \"%s\" (at least 64 bytes, at most 2G)", arg) : 0;
 	case OPT_KAFKA:
@@ -279,12 +288,9 @@ static int parse_one(struct lm_options *o, int c, const char *arg)
 		o->kafka_conf = append(o->kafka_conf, &o->n_kafka_conf, arg);
 		return 0;
 	case OPT_MAX_KEYS:
-		errno = 0;
-		n = strtoul(arg, &end, 10);
-		if (errno || *end || n < 1 || n > 100000000 || arg[0] == '-')
-			return usage_error("--max-keys: bad number \"%s\"", arg);
-		o->max_keys = (unsigned)n;
-		return 0;
+		return parse_count(arg, 1, 100000000, &o->max_keys) ? usage_error("--max-keys: bad number \"%s\" (1 to 100000000)", arg) : 0;
+	case OPT_MAX_EVIDENCE:
+		return parse_count(arg, 1, LM_EVIDENCE_MAX, &o->max_evidence) ? usage_error("--max-evidence: bad number \"%s\" (1 to 100)", arg) : 0;
 	case 'o':
 		if (strchr(arg, '=')) {
 			o->net_outputs = append(o->net_outputs, &o->n_net_outputs, arg);
@@ -309,12 +315,7 @@ static int parse_one(struct lm_options *o, int c, const char *arg)
 		o->metrics = arg;
 		return 0;
 	case OPT_OUTPUT_QUEUE:
-		errno = 0;
-		n = strtoul(arg, &end, 10);
-		if (errno || *end || n < 1 || n > 10000000 || arg[0] == '-')
-			return usage_error("--output-queue: bad number \"%s\" (1 to 10000000)", arg);
-		o->output_queue = (unsigned)n;
-		return 0;
+		return parse_count(arg, 1, 10000000, &o->output_queue) ? usage_error("--output-queue: bad number \"%s\" (1 to 10000000)", arg) : 0;
 	case OPT_MATCHES:
 		o->matches = true;
 		return 0;
@@ -410,6 +411,7 @@ int lm_options_parse(struct lm_options *o, int argc, char **argv)
 	o->max_line = LM_MAX_LINE_DEFAULT;
 	o->read_size = LM_READ_SIZE_DEFAULT;
 	o->max_keys = LM_KEYS_PER_RULE_DEFAULT;
+	o->max_evidence = LM_EVIDENCE_DEFAULT;
 	o->output = "text";
 	o->fail_on = LM_SEV_CRITICAL;
 	o->state_interval = 5 * LM_NS_PER_SEC;

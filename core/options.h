@@ -21,6 +21,7 @@ struct lm_options {
 	const char **rules;   /* --rules, in order */
 	unsigned n_rules;
 	unsigned max_keys;
+	unsigned max_evidence; /* evidence records kept per diagnosis */
 	const char *output;   /* "text" or "json": standard output */
 	const char **net_outputs; /* --output NAME=TARGET, in order */
 	unsigned n_net_outputs;

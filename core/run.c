@@ -244,6 +244,7 @@ static void update_metrics(struct run *r)
 	struct lm_metrics_view v = {
 		.engine = r->engine,
 		.rs = r->rs,
+		.matcher = r->matcher,
 		.input = &in,
 		.outputs = r->outputs,
 		.n_outputs = r->n_outputs,
@@ -275,7 +276,7 @@ static struct lm_engine *new_engine(struct run *r, struct lm_ruleset *rs,
 				    struct lm_matcher *matcher)
 {
 	struct lm_engine *e = lm_engine_new(rs, matcher, r->outputs, r->n_outputs, r->matches,
-					    r->o->max_keys);
+					    r->o->max_keys, r->o->max_evidence);
 	lm_engine_set_redact(e, !r->o->no_redact);
 	return e;
 }

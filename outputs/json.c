@@ -153,8 +153,8 @@ static void split_object(struct json_out *j, const struct lm_diagnosis *d)
 
 static void evidence_array(struct json_out *j, const struct lm_diagnosis *d)
 {
-	const struct lm_evidence *ev[LM_EVIDENCE_FIRST + LM_EVIDENCE_LATEST];
-	unsigned n = lm_diagnosis_evidence(d, ev, LM_EVIDENCE_FIRST + LM_EVIDENCE_LATEST);
+	const struct lm_evidence *ev[LM_EVIDENCE_MAX];
+	unsigned n = lm_diagnosis_evidence(d, ev, LM_EVIDENCE_MAX);
 	yajl_gen_array_open(j->g);
 	for (unsigned i = 0; i < n; i++) {
 		yajl_gen_map_open(j->g);

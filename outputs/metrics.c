@@ -66,7 +66,6 @@ static void input_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
 	const struct lm_engine_stats *st = lm_engine_stats(v->engine);
 	if (v->input) {
 		counter(b, "logmedic_lines_read_total", "Physical lines read.", v->input->lines);
-		counter(b, "logmedic_lines_cut_total", "Lines cut at --max-line.", v->input->cut);
 		counter(b, "logmedic_parse_errors_total",
 			"Malformed records, read as plain text.", v->input->malformed);
 		counter(b, "logmedic_multiline_joined_total", "Multi-line records joined.",
@@ -75,8 +74,32 @@ static void input_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
 	counter(b, "logmedic_events_total", "Events analysed.", st->events);
 	counter(b, "logmedic_late_events_total", "Events more than 5 s behind the clock.",
 		st->late);
+}
+
+/* What each bound (docs/limits.md) left out or cut. */
+static void limit_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
+{
+	const struct lm_engine_stats *st = lm_engine_stats(v->engine);
+	if (v->input) {
+		counter(b, "logmedic_lines_cut_total", "Lines cut at --max-line.", v->input->cut);
+		counter(b, "logmedic_multiline_cut_total",
+			"Multi-line records cut at --multiline-max-lines or --multiline-max-bytes.",
+			v->input->ml_cut);
+		counter(b, "logmedic_joined_cut_total",
+			"Records joined from CRI or Docker pieces, cut at their bound.",
+			v->input->joined_cut);
+		counter(b, "logmedic_records_crowded_total",
+			"Records with more fields than an event keeps; the rest were dropped.",
+			v->input->crowded);
+	}
 	counter(b, "logmedic_keys_evicted_total", "Group keys evicted at --max-keys.",
 		st->evicted);
+	counter(b, "logmedic_evidence_dropped_total",
+		"Matches not kept as evidence, past --max-evidence per diagnosis.",
+		st->evidence_dropped);
+	counter(b, "logmedic_aggregates_dropped_total",
+		"Matches of statement shapes past those kept per aggregating rule.",
+		st->aggregates_dropped);
 }
 
 static void rule_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
@@ -101,6 +124,14 @@ static void rule_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
 				      lm_emit_name((enum lm_emit)k),
 				      (unsigned long long)st->rule_emits[i][k]);
 		}
+	help(b, "logmedic_rule_match_errors_total", "counter",
+	     "Lines on which a rule's pattern stopped at a PCRE2 limit.");
+	for (unsigned i = 0; i < v->rs->n; i++) {
+		lm_buf_puts(b, "logmedic_rule_match_errors_total{rule=\"");
+		label_value(b, v->rs->rules[i].id);
+		lm_buf_printf(b, "\"} %llu\n",
+			      (unsigned long long)lm_matcher_errors(v->matcher, &v->rs->rules[i]));
+	}
 }
 
 static void output_metric(struct lm_buf *b, const struct lm_metrics_view *v, const char *name,
@@ -159,6 +190,7 @@ void lm_metrics_update(struct lm_metrics *m, const struct lm_metrics_view *v)
 	struct lm_buf *b = &m->scratch;
 	lm_buf_reset(b);
 	input_metrics(b, v);
+	limit_metrics(b, v);
 	rule_metrics(b, v);
 	output_metrics(b, v);
 	live_metrics(b, v);

@@ -1,9 +1,11 @@
 /*
  * metrics: `--metrics ADDR:PORT` serves Prometheus' text format over HTTP
- * (GET /metrics): lines read and cut, malformed records, events, matches per
- * rule, diagnoses handed out per rule, severity and event, per network
- * output the diagnoses sent, failed, dropped and retried and its queue
- * depth, followed-file rotations, Kafka messages and lag.
+ * (GET /metrics): lines read, malformed records, events, matches and
+ * match errors per rule, diagnoses handed out per rule, severity and event,
+ * per network output the diagnoses sent, failed, dropped and retried and its
+ * queue depth, followed-file rotations, Kafka messages and lag, and each
+ * bound's hits (docs/limits.md): lines and records cut, keys evicted,
+ * evidence and statement shapes left out.
  *
  * The pipeline thread renders the page (lm_metrics_update, at most once a
  * second) and swaps it in under a lock; a server thread only
@@ -21,11 +23,14 @@
 #include "ingest/kafka.h"
 #include "ingest/source.h"
 #include "outputs/output.h"
+#include "rules/matcher.h"
 
-/* What a page is made of; any pointer but engine and rs may be NULL. */
+/* What a page is made of; any pointer but engine, rs and matcher may be
+ * NULL. */
 struct lm_metrics_view {
 	const struct lm_engine *engine;
 	const struct lm_ruleset *rs;
+	const struct lm_matcher *matcher; /* for the rules' match errors */
 	const struct lm_input_stats *input;
 	const struct lm_output *outputs;
 	unsigned n_outputs;

@@ -147,6 +147,10 @@ void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_rule
 	if (st->evicted)
 		fprintf(out, "  %llu group key%s evicted (--max-keys)\n", (unsigned long long)st->evicted,
 			st->evicted == 1 ? "" : "s");
+	if (st->evidence_dropped)
+		fprintf(out, "  %llu match%s not kept as evidence (--max-evidence)\n",
+			(unsigned long long)st->evidence_dropped,
+			st->evidence_dropped == 1 ? "" : "es");
 	if (failed_inputs)
 		fprintf(out, "  %u input%s could not be read\n", failed_inputs, failed_inputs == 1 ? "" : "s");
 }

@@ -149,8 +149,8 @@ static void evidence_text(struct text_out *t, const char *s, size_t n)
 
 static void evidence(struct text_out *t, const struct lm_diagnosis *d)
 {
-	const struct lm_evidence *ev[LM_EVIDENCE_FIRST + LM_EVIDENCE_LATEST];
-	unsigned n = lm_diagnosis_evidence(d, ev, LM_EVIDENCE_FIRST + LM_EVIDENCE_LATEST);
+	const struct lm_evidence *ev[LM_EVIDENCE_MAX];
+	unsigned n = lm_diagnosis_evidence(d, ev, LM_EVIDENCE_MAX);
 	for (unsigned i = 0; i < n; i++) {
 		label(t, i ? "" : "evidence");
 		untrusted(t, ev[i]->source, strlen(ev[i]->source));

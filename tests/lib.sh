@@ -20,3 +20,18 @@ check() {
 	if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
 }
 done_testing() { echo "1..$TAP_N"; }
+# wait_for SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds.
+wait_for() {
+	limit=$(($1 * 20)); shift
+	i=0
+	while ! "$@" 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -ge "$limit" ] && return 1
+		sleep 0.05
+	done
+}
+has() { grep -q -- "$1" "$2"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# scrape PORT: logmedic's metrics page into $TMP/m; value NAME: a sample's value.
+scrape() { curl -sf "http://127.0.0.1:$1/metrics" >"$TMP/m" 2>/dev/null; }
+value() { sed -n "s/^$1 //p" "$TMP/m"; }

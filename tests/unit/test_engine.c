@@ -55,7 +55,7 @@ static const char rules_yaml[] =
 	"    - title: Trace the peer\n"
 	"      run: trace {peer}\n";
 
-#define MAX_EVIDENCE (LM_EVIDENCE_FIRST + LM_EVIDENCE_LATEST)
+#define MAX_EVIDENCE LM_EVIDENCE_DEFAULT
 
 /* What the fake output saw of one diagnosis handed to it. */
 struct rec {
@@ -144,7 +144,8 @@ struct fixture {
 	uint64_t line_no;
 };
 
-static struct fixture *fx_new(unsigned keys_per_rule)
+/* keys_per_rule and evidence: 0 for the defaults. */
+static struct fixture *fx_new_bounded(unsigned keys_per_rule, unsigned evidence)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
@@ -156,10 +157,15 @@ static struct fixture *fx_new(unsigned keys_per_rule)
 	assert_non_null(f->m);
 	f->out.ops = &fake_ops;
 	f->out.state = &f->rec;
-	f->e = lm_engine_new(&f->rs, f->m, &f->out, 1, NULL, keys_per_rule);
+	f->e = lm_engine_new(&f->rs, f->m, &f->out, 1, NULL, keys_per_rule, evidence);
 	assert_non_null(f->e);
 	lm_fields_init(&f->fields);
 	return f;
+}
+
+static struct fixture *fx_new(unsigned keys_per_rule)
+{
+	return fx_new_bounded(keys_per_rule, 0);
 }
 
 static void fx_free(struct fixture *f)
@@ -545,7 +551,8 @@ static void test_evidence_bounded(void **state)
 	const struct rec *r = &f->rec.r[1];
 	assert_int_equal(r->kind, LM_EMIT_UPDATE);
 	assert_int_equal(r->count, 10);
-	assert_int_equal(r->n_ev, LM_EVIDENCE_FIRST + LM_EVIDENCE_LATEST);
+	assert_int_equal(r->n_ev, LM_EVIDENCE_DEFAULT);
+	assert_int_equal(lm_engine_stats(f->e)->evidence_dropped, 4);
 	static const uint64_t want_lines[] = { 1, 2, 3, 8, 9, 10 };
 	for (unsigned i = 0; i < 6; i++) {
 		assert_int_equal(r->ev[i].line_no, want_lines[i]);
@@ -591,6 +598,29 @@ static void test_evidence_exact_max(void **state)
 	fx_free(f);
 }
 
+/* --max-evidence N: the first (N + 1) / 2 lines of the run and the latest
+ * N / 2; each match left out is counted. */
+static void test_evidence_configured(void **state)
+{
+	(void)state;
+	static const struct {
+		unsigned max, n;
+		uint64_t lines[3];
+	} cases[] = { { 3, 3, { 1, 2, 10 } }, { 1, 1, { 1 } }, { 2, 2, { 1, 10 } } };
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct fixture *f = fx_new_bounded(0, cases[c].max);
+		for (int i = 1; i <= 10; i++)
+			login_failed(f, "A", T0 + S(i));
+		lm_engine_finish(f->e);
+		const struct rec *r = &f->rec.r[f->rec.n - 1];
+		assert_int_equal(r->n_ev, cases[c].n);
+		for (unsigned i = 0; i < cases[c].n; i++)
+			assert_int_equal(r->ev[i].line_no, cases[c].lines[i]);
+		assert_int_equal(lm_engine_stats(f->e)->evidence_dropped, 10 - cases[c].max);
+		fx_free(f);
+	}
+}
+
 /* --- keys per rule --- */
 
 static void test_keys_per_rule_lru(void **state)
@@ -613,6 +643,7 @@ static void test_keys_per_rule_lru(void **state)
 	assert_int_equal(f->rec.n, 2);
 	assert_string_equal(f->rec.r[1].key, "client=B");
 	assert_true(f->rec.r[1].first_seen == T0 + S(5));
+	assert_int_equal(lm_engine_stats(f->e)->evicted, 2); /* counted as it happens */
 	lm_engine_finish(f->e);
 	assert_int_equal(f->rec.n, 2);
 	assert_int_equal(lm_engine_stats(f->e)->evicted, 2);
@@ -732,6 +763,7 @@ int main(void)
 		cmocka_unit_test(test_capture_over_field),
 		cmocka_unit_test(test_evidence_bounded),
 		cmocka_unit_test(test_evidence_exact_max),
+		cmocka_unit_test(test_evidence_configured),
 		cmocka_unit_test(test_keys_per_rule_lru),
 		cmocka_unit_test(test_evicted_firing_sends_update),
 		cmocka_unit_test(test_incident_ids),

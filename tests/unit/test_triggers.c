@@ -123,7 +123,7 @@ static struct fixture *fx_new(const char *yaml)
 	assert_non_null(f->m);
 	f->out.ops = &fake_ops;
 	f->out.state = f;
-	f->e = lm_engine_new(&f->rs, f->m, &f->out, 1, NULL, 0);
+	f->e = lm_engine_new(&f->rs, f->m, &f->out, 1, NULL, 0, 0);
 	assert_non_null(f->e);
 	lm_fields_init(&f->fields);
 	return f;
