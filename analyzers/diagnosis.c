@@ -89,11 +89,11 @@ bool lm_diagnosis_add_evidence(struct lm_diagnosis *d, const struct lm_event *ev
 	return false;
 }
 
-void lm_diagnosis_count_split(struct lm_diagnosis *d, const struct lm_fields *fields)
+void lm_diagnosis_count_split(struct lm_diagnosis *d)
 {
 	const char *name = d->rule->split;
 	struct lm_str v;
-	if (!name || !lm_fields_get(fields, name, strlen(name), &v))
+	if (!name || !lm_fields_get(&d->fields, name, strlen(name), &v))
 		return;
 	size_t n = lm_utf8_cut(v.p, v.n, LM_SPLIT_VALUE_MAX - 1);
 	for (unsigned i = 0; i < d->n_split; i++)

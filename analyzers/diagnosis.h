@@ -129,8 +129,10 @@ struct lm_diagnosis *lm_diag_table_first_fired(const struct lm_diag_table *t);
  * (reused; NULL under --no-redact) the values are masked (core/redact.h). */
 void lm_diagnosis_keep_fields(struct lm_diagnosis *d, const struct lm_fields *fields,
 			      struct lm_buf *scratch);
-/* Counts a match under its value of the rule's split field (if any). */
-void lm_diagnosis_count_split(struct lm_diagnosis *d, const struct lm_fields *fields);
+/* Counts the match whose fields d just kept (lm_diagnosis_keep_fields, so
+ * masked unless --no-redact) under its value of the rule's split field (if
+ * any). */
+void lm_diagnosis_count_split(struct lm_diagnosis *d);
 /* Record a match's line as evidence, its secrets masked when scratch (a
  * reused buffer) is given; NULL under --no-redact.  Returns whether a line
  * was left out for it: the oldest of the latest ones, or this one when d

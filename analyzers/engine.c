@@ -389,7 +389,7 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 			d->fresh = false;
 		}
 		lm_diagnosis_keep_fields(d, &e->merged, mask);
-		lm_diagnosis_count_split(d, &e->merged);
+		lm_diagnosis_count_split(d);
 		if (lm_diagnosis_add_evidence(d, ev, mask))
 			e->stats.evidence_dropped++;
 		if (r->aggregate.sql && !lm_aggregates_add(e->aggregates, r, &e->merged, t, mask))

@@ -24,6 +24,11 @@ static bool is_alnum(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+static bool is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 static bool is_b64url(unsigned char c)
 {
 	return is_alnum(c) || c == '-' || c == '_';
@@ -70,24 +75,77 @@ static size_t skip_blanks(const char *s, size_t n, size_t i)
 	return i;
 }
 
-/* Key words whose value is a secret (matched as the end of a key). */
-static const char *const secret_keys[] = {
-	"secret_access_key", "secretaccesskey", "authorization", "credentials",
-	"passphrase", "private_key", "secret_key", "password", "api_key", "api-key",
-	"apikey", "passwd", "secret", "token", "pwd",
+/* Whether s[0..n) reads as a word rather than a credential: letters only
+ * (a trailing . ! or ? aside), fewer than 20 of them, those after the first
+ * all lower-case or all upper-case ("expired", "Denied", "EXPIRED").  A
+ * token or key has digits, symbols, mixed case or length. */
+static bool is_word(const char *s, size_t n)
+{
+	while (n && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?'))
+		n--;
+	if (n == 0 || n >= 20)
+		return false;
+	bool lo = false, up = false;
+	for (size_t k = 0; k < n; k++) {
+		unsigned char c = (unsigned char)s[k];
+		if (!is_alpha(c))
+			return false;
+		if (k)
+			lo |= c >= 'a', up |= c < 'a';
+	}
+	return !(lo && up);
+}
+
+/* Key words whose value is a secret (matched as the end of a key).  token
+ * and authorization also name things in prose ("Token: expired",
+ * "Authorization: denied"): their unquoted values are masked only when they
+ * are not words, except after = . */
+enum key_kind { KEY_SECRET, KEY_TOKEN, KEY_AUTH };
+
+static const struct {
+	const char *word;
+	enum key_kind kind;
+} secret_keys[] = {
+	{ "secret_access_key", KEY_SECRET }, { "secretaccesskey", KEY_SECRET },
+	{ "authorization", KEY_AUTH },       { "credentials", KEY_SECRET },
+	{ "passphrase", KEY_SECRET },        { "private_key", KEY_SECRET },
+	{ "secret_key", KEY_SECRET },        { "password", KEY_SECRET },
+	{ "api_key", KEY_SECRET },           { "api-key", KEY_SECRET },
+	{ "apikey", KEY_SECRET },            { "passwd", KEY_SECRET },
+	{ "secret", KEY_SECRET },            { "token", KEY_TOKEN },
+	{ "pwd", KEY_SECRET },
 };
 
 #define N_SECRET_KEYS (sizeof(secret_keys) / sizeof(secret_keys[0]))
 
-/* The key word at s[i], if any: its length, and whether it is authorization. */
-static size_t key_at(const char *s, size_t n, size_t i, bool *auth)
+/* The key word at s[i], if any: its length, and its kind. */
+static size_t key_at(const char *s, size_t n, size_t i, enum key_kind *kind)
 {
 	for (size_t k = 0; k < N_SECRET_KEYS; k++)
-		if (ci_at(s, n, i, secret_keys[k])) {
-			*auth = secret_keys[k][0] == 'a' && secret_keys[k][1] == 'u';
-			return strlen(secret_keys[k]);
+		if (ci_at(s, n, i, secret_keys[k].word)) {
+			*kind = secret_keys[k].kind;
+			return strlen(secret_keys[k].word);
 		}
 	return 0;
+}
+
+/* Where the value after the key ending at j starts: after = or : (or =>,
+ * as in Ruby and Perl hashes), blanks around it; after blanks alone for an
+ * option (--password VALUE, the key at i).  0 when there is none; *sep is
+ * the separator (' ' for an option). */
+static size_t separator_end(const char *s, size_t n, size_t i, size_t j, char *sep)
+{
+	size_t k = skip_blanks(s, n, j);
+	if (k < n && (s[k] == '=' || s[k] == ':')) {
+		*sep = s[k];
+		k++;
+		if (*sep == '=' && k < n && s[k] == '>')
+			k++;
+		return skip_blanks(s, n, k);
+	}
+	bool option = i >= 2 && s[i - 1] == '-' && s[i - 2] == '-';
+	*sep = ' ';
+	return option && k > j && k < n ? k : 0;
 }
 
 /* An optional quote, escaped or not ("\""): its length, the quote in *q. */
@@ -153,33 +211,35 @@ static size_t after_scheme(const char *s, size_t a, size_t end, bool any_word)
 	return c < end && !is_value_end((unsigned char)s[c]) ? c : a;
 }
 
-/* key[quote] [=:] [quote]value: password=x, "token":"x", Authorization: Bearer x */
+/* key[quote] [=:] [quote]value: password=x, "token":"x", Authorization: Bearer x,
+ * password => x, --password x */
 static bool key_value_at(const char *s, size_t n, size_t i, struct span *sp)
 {
-	bool auth, escaped;
-	char q;
-	size_t len = key_at(s, n, i, &auth);
+	enum key_kind kind;
+	bool escaped;
+	char q, sep;
+	size_t len = key_at(s, n, i, &kind);
 	if (!len)
 		return false;
 	size_t j = i + len;
 	j += quote_at(s, n, j, &q, &escaped);
-	j = skip_blanks(s, n, j);
-	if (j >= n || (s[j] != '=' && s[j] != ':'))
+	if (!(j = separator_end(s, n, i, j, &sep)))
 		return false;
-	j = skip_blanks(s, n, j + 1);
 	size_t ql = quote_at(s, n, j, &q, &escaped);
 	size_t a = j + ql, end;
 	if (ql) {
 		end = quoted_end(s, n, a, q, escaped);
-		a = after_scheme(s, a, end, auth);
+		a = after_scheme(s, a, end, kind == KEY_AUTH);
 	} else {
 		end = unquoted_end(s, n, a);
 		if (end < n && is_blank((unsigned char)s[end])) {
 			/* "Bearer xyz": the scheme stays, the credential after it goes */
-			size_t c = after_scheme(s, a, n, auth);
+			size_t c = after_scheme(s, a, n, kind == KEY_AUTH);
 			if (c != a)
 				a = c, end = unquoted_end(s, n, c);
 		}
+		if (kind != KEY_SECRET && sep != '=' && is_word(s + a, end - a))
+			return false;
 	}
 	if (end <= a)
 		return false;
@@ -187,7 +247,7 @@ static bool key_value_at(const char *s, size_t n, size_t i, struct span *sp)
 	return true;
 }
 
-/* A bare "Bearer <token>" of at least 8 token bytes. */
+/* A bare "Bearer <token>" of at least 8 token bytes, not a word. */
 static bool bearer_at(const char *s, size_t n, size_t i, struct span *sp)
 {
 	if ((i > 0 && is_alnum((unsigned char)s[i - 1])) || !ci_at(s, n, i, "bearer"))
@@ -199,7 +259,7 @@ static bool bearer_at(const char *s, size_t n, size_t i, struct span *sp)
 	size_t end = a;
 	while (end < n && is_token_char((unsigned char)s[end]))
 		end++;
-	if (end - a < 8)
+	if (end - a < 8 || is_word(s + a, end - a))
 		return false;
 	sp->start = a, sp->end = end;
 	return true;

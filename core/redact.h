@@ -16,13 +16,20 @@
  *   password=x, "pwd":"x", secret: 'x'  -> password=[REDACTED], "pwd":"[REDACTED]", ...
  *     (keys ending in password, passwd, pwd, passphrase, secret, token,
  *     api_key, apikey, api-key, secret_key, private_key, secret_access_key,
- *     credentials or authorization, any case, followed by = or :, in plain,
- *     logfmt, JSON and escaped-JSON form; a quoted value is masked whole)
+ *     credentials or authorization, any case, followed by =, : or =>, with
+ *     or without blanks, in plain, logfmt, JSON and escaped-JSON form; a
+ *     quoted value is masked whole)
+ *   --password x, --token x             -> --password [REDACTED], ...
  *   postgres://user:secret@host         -> postgres://user:[REDACTED]@host
  *   AKIAIOSFODNN7EXAMPLE                -> AKIA[REDACTED] (and ASIA...)
  * A key word without a separator ("password policy updated", "token
  * expired") and an eyJ word that is not three dot-separated segments are
- * left alone.  The scan is one pass, linear in n, allocates nothing beyond
+ * left alone.  So is a word (letters only, fewer than 20, not mixed case)
+ * where only a credential would do: unquoted after token or authorization
+ * and : ("Token: expired", "Authorization: denied", "Authorization: Bearer
+ * expired"), or after a bare Bearer ("bearer authentication required");
+ * a token has digits, symbols, mixed case or length.  After = or in quotes
+ * ("token=expired") the value is masked whatever it is.  The scan is one pass, linear in n, allocates nothing beyond
  * out, and copies every byte that is not a secret unchanged (any bytes).
  */
 #ifndef LM_REDACT_H

@@ -1,14 +1,14 @@
 /*
  * test_redact: secrets masked before log text leaves logmedic.  A catalog of
- * lines with secrets in plain, JSON, escaped JSON, logfmt, header and URL
- * form, each with the exact masked line expected (and a check that the
- * secret itself is gone), and near misses that must come through unchanged
- * ("password policy updated", "token expired", an eyJ word of two segments,
- * a host:port URL).  Then field masking by name, by value and by a secret
- * field's value showing in another field, bytes of every
- * kind, and inputs built to make a careless scanner quadratic.  Inputs are
- * copied into exactly-sized heap buffers so a sanitizer build catches reads
- * past n.
+ * lines with secrets in plain, JSON, escaped JSON, logfmt, header, option,
+ * hash and URL form, each with the exact masked line expected (and a check
+ * that the secret itself is gone), and near misses that must come through
+ * unchanged ("password policy updated", "token expired", "Token: expired",
+ * "Authorization: denied", an eyJ word of two segments, a host:port URL).
+ * Then field masking by name, by value and by a secret field's value
+ * showing in another field, bytes of every kind, and inputs built to make a
+ * careless scanner quadratic.  Inputs are copied into exactly-sized heap
+ * buffers so a sanitizer build catches reads past n.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -71,6 +71,20 @@ static const struct case_ secrets[] = {
 	  "{\"headers\":{\"Authorization\":\"Bearer [REDACTED]\"}}", "tok-1234" },
 	{ "proxy sent bearer   Zm9vYmFyYmF6cXV4 upstream", "proxy sent bearer   [REDACTED] upstream",
 	  "Zm9vYmFy" },
+	{ "Proxy-Authorization: Basic dXNlcjpwYXNz", "Proxy-Authorization: Basic [REDACTED]",
+	  "dXNlcjpw" },
+	{ "Authorization: Bearer " JWT " ok", "Authorization: Bearer [REDACTED] ok", "eyJzdWIi" },
+	/* after Token: or Authorization:, what is not a word: digits, symbols,
+	 * mixed case, or 20 letters and more */
+	{ "Token: 3f9a8c7e-1b2d", "Token: [REDACTED]", "3f9a8c7e" },
+	{ "token: Zm9vYmFy", "token: [REDACTED]", "Zm9vYmFy" },
+	{ "X-Auth-Token: abcdefghijklmnopqrstuvwxyz", "X-Auth-Token: [REDACTED]", "abcdefghij" },
+	{ "Authorization: Bearer abcdefghijklmnopqrstu", "Authorization: Bearer [REDACTED]",
+	  "abcdefghij" },
+	/* after = or in quotes, and after any other key, a word is a value */
+	{ "token=expired", "token=[REDACTED]", "expired" },
+	{ "{\"token\":\"expired\"}", "{\"token\":\"[REDACTED]\"}", "expired" },
+	{ "password: hunter", "password: [REDACTED]", "hunter" },
 	/* JWTs */
 	{ "session " JWT " accepted", "session [REDACTED] accepted", "dozjgNry" },
 	{ "id_token:" JWT, "id_token:[REDACTED]", "eyJzdWIi" },
@@ -102,11 +116,27 @@ static const struct case_ secrets[] = {
 	  "hunter2" },
 	{ "host=db user=app password=pg-secret dbname=lib",
 	  "host=db user=app password=[REDACTED] dbname=lib", "pg-secret" },
+	{ "jdbc:postgresql://db/app?user=app&password=s3cr3t",
+	  "jdbc:postgresql://db/app?user=app&password=[REDACTED]", "s3cr3t" },
+	{ "mongodb+srv://app:s3cr3t@cluster0/x", "mongodb+srv://app:[REDACTED]@cluster0/x", "s3cr3t" },
+	/* blanks around the separator, options, Ruby and Perl hashes, query strings */
+	{ "password = hunter2", "password = [REDACTED]", "hunter2" },
+	{ "{\"password\" : \"x y\"}", "{\"password\" : \"[REDACTED]\"}", "x y" },
+	{ "pg_dump --password hunter2 -h db", "pg_dump --password [REDACTED] -h db", "hunter2" },
+	{ "connect(--token=t0k3n)", "connect(--token=[REDACTED])", "t0k3n" },
+	{ "config {:password => \"hunter2\"}", "config {:password => \"[REDACTED]\"}", "hunter2" },
+	{ "my %c = (passwd => hunter2);", "my %c = (passwd => [REDACTED]);", "hunter2" },
+	{ "GET /login?user=a&pwd=hunter2&x=1", "GET /login?user=a&pwd=[REDACTED]&x=1", "hunter2" },
+	/* a pwd= value is masked even when it is a directory: better than a leak */
+	{ "env PWD=/var/lib/app", "env PWD=[REDACTED]", "/var/lib" },
 	/* AWS */
 	{ "using key AKIAIOSFODNN7EXAMPLE for s3", "using key AKIA[REDACTED] for s3", "IOSFODNN7" },
 	{ "creds=ASIAY34FZKBOKMUTVV7A,", "creds=ASIA[REDACTED],", "Y34FZKBO" },
 	{ "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 	  "aws_secret_access_key=[REDACTED]", "wJalrXUt" },
+	{ "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG", "aws_secret_access_key = [REDACTED]",
+	  "wJalrXUt" },
+	{ "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "AWS_ACCESS_KEY_ID=AKIA[REDACTED]", "IOSFODNN7" },
 	{ "{\"SecretAccessKey\":\"wJalrXUtnFEMI/K7MDENG\"}", "{\"SecretAccessKey\":\"[REDACTED]\"}",
 	  "wJalrXUt" },
 	/* several in one line */
@@ -116,7 +146,22 @@ static const struct case_ secrets[] = {
 
 static const struct case_ near_misses[] = {
 	{ "password policy updated", "password policy updated", NULL },
+	{ "password reset requested", "password reset requested", NULL },
+	{ "passwordless login enabled", "passwordless login enabled", NULL },
 	{ "token expired", "token expired", NULL },
+	{ "token has not expired", "token has not expired", NULL },
+	/* a word after Token: or Authorization: is prose, not a credential */
+	{ "Token: expired", "Token: expired", NULL },
+	{ "token: expired at 10:00", "token: expired at 10:00", NULL },
+	{ "Token: Expired.", "Token: Expired.", NULL },
+	{ "Token: invalid signature", "Token: invalid signature", NULL },
+	{ "X-Auth-Token: MISSING", "X-Auth-Token: MISSING", NULL },
+	{ "Authorization: denied", "Authorization: denied", NULL },
+	{ "authorization: failed for user bob", "authorization: failed for user bob", NULL },
+	{ "Authorization: Bearer", "Authorization: Bearer", NULL },
+	{ "Authorization: Bearer expired", "Authorization: Bearer expired", NULL },
+	{ "bearer authentication required", "bearer authentication required", NULL },
+	{ "run with --password-file /etc/pw", "run with --password-file /etc/pw", NULL },
 	{ "Invalid token, please log in", "Invalid token, please log in", NULL },
 	{ "secret \"db-creds\" not found", "secret \"db-creds\" not found", NULL },
 	{ "tokens=5 passwords_reset=2", "tokens=5 passwords_reset=2", NULL },
@@ -254,7 +299,8 @@ static void test_linear(void **state)
 {
 	(void)state;
 	static const char *const units[] = { "password ", "eyJ", "eyJa.", "://a", "://:",
-					      "Bearer ", "AKIA", "\"password\" ", "a" };
+					      "Bearer ", "AKIA", "\"password\" ", "a", "--password ",
+					      "token: ", "Token: word ", "pwd =>" };
 	size_t n = 4u << 20;
 	char *s = malloc(n);
 	assert_non_null(s);
