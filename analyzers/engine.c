@@ -84,7 +84,8 @@ void lm_engine_free(struct lm_engine *e)
 static void emit(struct lm_engine *e, struct lm_diagnosis *d, enum lm_emit kind)
 {
 	for (unsigned i = 0; i < e->n_outputs; i++)
-		e->outputs[i].ops->diagnosis(e->outputs[i].state, d, kind);
+		if (e->outputs[i].ops->diagnosis)
+			e->outputs[i].ops->diagnosis(e->outputs[i].state, d, kind);
 	e->stats.rule_emits[d->rule->index][kind]++;
 	d->emitted_count = d->count;
 	d->shown_first = d->first_seen;

@@ -138,7 +138,8 @@ void lm_options_usage(FILE *out)
 	      "      --max-evidence N  matched records kept per diagnosis: the first N/2\n"
 	      "                        (rounded up) and the latest N/2 (default 6, max 100)\n"
 	      "Output:\n"
-	      "  -o, --output FORMAT   text (default) or json: one object per line\n"
+	      "  -o, --output FORMAT   text (default), json (one object per line) or report\n"
+	      "                        (one HTML page at the end of the run)\n"
 	      "  -o, --output NAME=TARGET  also send diagnoses to a network output (see\n"
 	      "                        docs/outputs.md); repeatable\n"
 	      "      --output-opt NAME.KEY=VALUE  a setting of output NAME; repeatable\n"
@@ -296,8 +297,9 @@ static int parse_one(struct lm_options *o, int c, const char *arg)
 			o->net_outputs = append(o->net_outputs, &o->n_net_outputs, arg);
 			return 0;
 		}
-		if (strcmp(arg, "text") && strcmp(arg, "json"))
-			return usage_error("--output: unknown format \"%s\" (text, json, or NAME=TARGET)", arg);
+		if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "report"))
+			return usage_error("--output: unknown format \"%s\" (text, json, report, or NAME=TARGET)",
+					   arg);
 		o->output = arg;
 		return 0;
 	case OPT_OUTPUT_OPT:

@@ -235,22 +235,29 @@ static struct lm_input_stats input_stats(const struct run *r)
 	return in;
 }
 
+/* What the run saw so far; in holds the input counters. */
+static struct lm_run_view run_view(const struct run *r, const struct lm_input_stats *in)
+{
+	return (struct lm_run_view){
+		.engine = r->engine,
+		.rs = r->rs,
+		.matcher = r->matcher,
+		.input = in,
+		.failed_inputs = r->failed,
+		.outputs = r->outputs,
+		.n_outputs = r->n_outputs,
+		.follow = r->follow ? lm_follow_stats(r->follow) : NULL,
+		.kafka = r->kafka ? lm_kafka_stats(r->kafka) : NULL,
+	};
+}
+
 /* A new metrics page, at most once a second. */
 static void update_metrics(struct run *r)
 {
 	if (!r->metrics)
 		return;
 	struct lm_input_stats in = input_stats(r);
-	struct lm_metrics_view v = {
-		.engine = r->engine,
-		.rs = r->rs,
-		.matcher = r->matcher,
-		.input = &in,
-		.outputs = r->outputs,
-		.n_outputs = r->n_outputs,
-		.follow = r->follow ? lm_follow_stats(r->follow) : NULL,
-		.kafka = r->kafka ? lm_kafka_stats(r->kafka) : NULL,
-	};
+	struct lm_run_view v = run_view(r, &in);
 	lm_metrics_update(r->metrics, &v);
 }
 
@@ -373,6 +380,16 @@ static int go_live(struct run *r, const struct lm_options *o)
 	return 0;
 }
 
+/* End of the run: the outputs written once (report) are written. */
+static void finish_outputs(struct run *r)
+{
+	struct lm_input_stats in = input_stats(r);
+	struct lm_run_view v = run_view(r, &in);
+	for (unsigned i = 0; i < r->n_outputs; i++)
+		if (r->outputs[i].ops->finish)
+			r->outputs[i].ops->finish(r->outputs[i].state, &v);
+}
+
 static void cleanup(struct run *r)
 {
 	lm_metrics_free(r->metrics);
@@ -414,6 +431,7 @@ int lm_run(const struct lm_options *o)
 		r.failed++;
 	report_read_errors(&r);
 	lm_engine_finish(r.engine);
+	finish_outputs(&r);
 	/* Offsets are saved and committed only once the outputs have it all
 	 * (the flush callback refuses when standard output failed). */
 	if (r.follow)
@@ -427,9 +445,9 @@ int lm_run(const struct lm_options *o)
 			lm_delivery_stop(r.outputs[i].ops->delivery(r.outputs[i].state));
 	if (!o->quiet) {
 		struct lm_input_stats in = input_stats(&r);
-		lm_summary_print(stderr, r.engine, r.rs, r.matcher, &in, r.failed);
-		lm_summary_live(stderr, r.follow ? lm_follow_stats(r.follow) : NULL,
-				r.kafka ? lm_kafka_stats(r.kafka) : NULL);
+		struct lm_run_view v = run_view(&r, &in);
+		lm_summary_print(stderr, &v);
+		lm_summary_live(stderr, v.follow, v.kafka);
 		lm_summary_outputs(stderr, r.outputs, r.n_outputs);
 	}
 	const struct lm_engine_stats *st = lm_engine_stats(r.engine);

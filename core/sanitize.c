@@ -1,5 +1,6 @@
 /*
- * sanitize: terminal-safe and UTF-8-valid copies of log text.  See sanitize.h.
+ * sanitize: terminal-safe, HTML-safe and UTF-8-valid copies of log text.
+ * See sanitize.h.
  */
 #include "core/sanitize.h"
 
@@ -46,7 +47,23 @@ static bool is_control(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
 }
 
-void lm_sanitize_terminal(struct lm_buf *out, const char *s, size_t n)
+/* Appends the valid character at s (len bytes): as it is, or in HTML as a
+ * character reference when it is one of & < > " ' (the apostrophe as
+ * &#39;, which HTML 4 and XML read too). */
+static void put_char(struct lm_buf *out, const char *s, size_t len, bool html)
+{
+	static const char *const refs[] = { ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+					    ['"'] = "&quot;", ['\''] = "&#39;" };
+	unsigned char c = (unsigned char)s[0];
+	if (html && c < sizeof(refs) / sizeof(refs[0]) && refs[c])
+		lm_buf_puts(out, refs[c]);
+	else
+		lm_buf_append(out, s, len);
+}
+
+/* Control characters, invisible format characters and invalid bytes shown
+ * as escapes; everything else as it is, or escaped for HTML. */
+static void visible(struct lm_buf *out, const char *s, size_t n, bool html)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
@@ -64,9 +81,19 @@ void lm_sanitize_terminal(struct lm_buf *out, const char *s, size_t n)
 			i += len;
 			continue;
 		}
-		lm_buf_append(out, s + i, len);
+		put_char(out, s + i, len, html);
 		i += len;
 	}
+}
+
+void lm_sanitize_terminal(struct lm_buf *out, const char *s, size_t n)
+{
+	visible(out, s, n, false);
+}
+
+void lm_sanitize_html(struct lm_buf *out, const char *s, size_t n)
+{
+	visible(out, s, n, true);
 }
 
 void lm_sanitize_utf8(struct lm_buf *out, const char *s, size_t n)

@@ -61,7 +61,7 @@ static void counter(struct lm_buf *b, const char *name, const char *text, unsign
 	lm_buf_printf(b, "%s %llu\n", name, v);
 }
 
-static void input_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
+static void input_metrics(struct lm_buf *b, const struct lm_run_view *v)
 {
 	const struct lm_engine_stats *st = lm_engine_stats(v->engine);
 	if (v->input) {
@@ -77,7 +77,7 @@ static void input_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
 }
 
 /* What each bound (docs/limits.md) left out or cut. */
-static void limit_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
+static void limit_metrics(struct lm_buf *b, const struct lm_run_view *v)
 {
 	const struct lm_engine_stats *st = lm_engine_stats(v->engine);
 	if (v->input) {
@@ -102,7 +102,7 @@ static void limit_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
 		st->aggregates_dropped);
 }
 
-static void rule_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
+static void rule_metrics(struct lm_buf *b, const struct lm_run_view *v)
 {
 	const struct lm_engine_stats *st = lm_engine_stats(v->engine);
 	help(b, "logmedic_rule_matches_total", "counter", "Events that matched each rule.");
@@ -134,7 +134,7 @@ static void rule_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
 	}
 }
 
-static void output_metric(struct lm_buf *b, const struct lm_metrics_view *v, const char *name,
+static void output_metric(struct lm_buf *b, const struct lm_run_view *v, const char *name,
 			  const char *type, const char *text, size_t offset)
 {
 	help(b, name, type, text);
@@ -148,7 +148,7 @@ static void output_metric(struct lm_buf *b, const struct lm_metrics_view *v, con
 	}
 }
 
-static void output_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
+static void output_metrics(struct lm_buf *b, const struct lm_run_view *v)
 {
 	output_metric(b, v, "logmedic_output_sent_total", "counter", "Diagnoses delivered.",
 		      offsetof(struct lm_delivery_stats, sent));
@@ -164,7 +164,7 @@ static void output_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
 		      offsetof(struct lm_delivery_stats, depth));
 }
 
-static void live_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
+static void live_metrics(struct lm_buf *b, const struct lm_run_view *v)
 {
 	if (v->follow) {
 		counter(b, "logmedic_follow_rotations_total", "Followed files renamed away or deleted.",
@@ -181,7 +181,7 @@ static void live_metrics(struct lm_buf *b, const struct lm_metrics_view *v)
 	}
 }
 
-void lm_metrics_update(struct lm_metrics *m, const struct lm_metrics_view *v)
+void lm_metrics_update(struct lm_metrics *m, const struct lm_run_view *v)
 {
 	lm_time_t now = lm_clock_mono();
 	if (m->rendered_at && now - m->rendered_at < LM_NS_PER_SEC)

@@ -25,27 +25,14 @@
 #include "outputs/output.h"
 #include "rules/matcher.h"
 
-/* What a page is made of; any pointer but engine, rs and matcher may be
- * NULL. */
-struct lm_metrics_view {
-	const struct lm_engine *engine;
-	const struct lm_ruleset *rs;
-	const struct lm_matcher *matcher; /* for the rules' match errors */
-	const struct lm_input_stats *input;
-	const struct lm_output *outputs;
-	unsigned n_outputs;
-	const struct lm_follow_stats *follow;
-	const struct lm_kafka_stats *kafka;
-};
-
 struct lm_metrics;
 
 /* Listens on addr ("HOST:PORT", HOST an IPv4 address or a name); NULL after
  * reporting why it cannot. */
 struct lm_metrics *lm_metrics_new(const char *addr);
-/* Renders a new page: the first time, then when a second has passed since
- * the last one. */
-void lm_metrics_update(struct lm_metrics *m, const struct lm_metrics_view *v);
+/* Renders a new page from what v shows: the first time, then when a
+ * second has passed since the last one. */
+void lm_metrics_update(struct lm_metrics *m, const struct lm_run_view *v);
 /* Stops the server thread and frees.  Accepts NULL. */
 void lm_metrics_free(struct lm_metrics *m);
 

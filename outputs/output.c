@@ -14,6 +14,7 @@
 static const struct lm_output_ops *const registry[] = {
 	&lm_output_text,
 	&lm_output_json,
+	&lm_output_report,
 	&lm_output_kafka,
 	&lm_output_postgres,
 	&lm_output_webhook,

@@ -1,14 +1,15 @@
 /*
  * output: where diagnoses go.  Each output is a static const table of
  * callbacks listed in output.c; a running output holds its table and state.
- * Standard output takes `text` or `json`; network outputs (`NAME=TARGET`)
+ * Standard output takes `text`, `json` or `report` (one HTML page written
+ * at the end of the run); network outputs (`NAME=TARGET`)
  * encode each diagnosis into bytes on the pipeline thread and hand them to
  * their delivery queue (outputs/delivery.h), so a slow server never stalls
  * the pipeline.
  *
  * An output borrows a diagnosis for one call and must not keep pointers
  * into it.  Text coming from logs is untrusted: every output escapes it for
- * its own medium (terminal, JSON).
+ * its own medium (terminal, JSON, HTML).
  */
 #ifndef LM_OUTPUT_H
 #define LM_OUTPUT_H
@@ -56,10 +57,33 @@ char *lm_output_secret(const char *what, const char *value);
 bool lm_output_check_settings(const struct lm_output_conf *c, const char *name,
 			      const char *const *known);
 
+struct lm_engine;
+struct lm_ruleset;
+struct lm_matcher;
+struct lm_input_stats;
+struct lm_follow_stats;
+struct lm_kafka_stats;
+struct lm_output;
+
+/* What a run saw, for the summary, the metrics page and the report; any
+ * pointer but engine and rs may be NULL. */
+struct lm_run_view {
+	const struct lm_engine *engine;
+	const struct lm_ruleset *rs;
+	const struct lm_matcher *matcher;
+	const struct lm_input_stats *input;
+	unsigned failed_inputs;       /* inputs that could not be read */
+	const struct lm_output *outputs;
+	unsigned n_outputs;
+	const struct lm_follow_stats *follow;
+	const struct lm_kafka_stats *kafka;
+};
+
 struct lm_output_ops {
 	const char *name;
 	/* NULL after reporting the problem (a bad target or setting). */
 	void *(*init)(const struct lm_output_conf *c);
+	/* NULL: the output writes nothing as diagnoses come (report). */
 	void (*diagnosis)(void *state, const struct lm_diagnosis *d, enum lm_emit kind);
 	/* At end of input, an aggregating rule's top fingerprints, rank from 1
 	 * (NULL: the output leaves them to the summary). */
@@ -68,6 +92,10 @@ struct lm_output_ops {
 	 * its counters and to stop it (send what is queued, for at most the
 	 * stop bound) before the summary. */
 	struct lm_delivery *(*delivery)(void *state);
+	/* End of the run (end of input, or a stop signal in a live run), after
+	 * the last diagnosis and before the summary: what the run saw, for an
+	 * output written once (report; NULL for the others). */
+	void (*finish)(void *state, const struct lm_run_view *v);
 	/* Sends what is queued (for at most the stop bound) and frees. */
 	void (*fini)(void *state);
 };
@@ -84,6 +112,7 @@ const char *lm_output_names(void);
 
 extern const struct lm_output_ops lm_output_text;
 extern const struct lm_output_ops lm_output_json;
+extern const struct lm_output_ops lm_output_report;
 extern const struct lm_output_ops lm_output_kafka;
 extern const struct lm_output_ops lm_output_postgres;
 extern const struct lm_output_ops lm_output_webhook;

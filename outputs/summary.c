@@ -3,6 +3,7 @@
  */
 #include "outputs/summary.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/sanitize.h"
@@ -17,45 +18,45 @@ static bool cause_listed(const struct lm_engine *e, const struct lm_diagnosis *d
 	return false;
 }
 
-static void fired_line(FILE *out, const struct lm_diagnosis *d, struct lm_buf *b,
-		       const char *indent)
+/* One line of the fired list, as last handed out: a resolved diagnosis may
+ * have begun a new run since. */
+static void fired_line(void *arg, const struct lm_diagnosis *d, bool effect)
 {
-	/* As last handed out: a resolved diagnosis may have begun a new run since. */
+	FILE *out = arg;
 	char a[40], z[40];
 	lm_time_format(d->shown_first, a, sizeof(a));
 	lm_time_format(d->shown_last, z, sizeof(z));
-	lm_buf_reset(b);
+	struct lm_buf b;
+	lm_buf_init(&b);
 	for (unsigned i = 0; i < d->key_fields.count; i++) {
 		struct lm_str k = lm_fields_key(&d->key_fields, i);
 		struct lm_str v = lm_fields_val(&d->key_fields, i);
 		if (i)
-			lm_buf_putc(b, ' ');
-		lm_sanitize_terminal(b, k.p, k.n);
-		lm_buf_putc(b, '=');
-		lm_sanitize_terminal(b, v.p, v.n);
+			lm_buf_putc(&b, ' ');
+		lm_sanitize_terminal(&b, k.p, k.n);
+		lm_buf_putc(&b, '=');
+		lm_sanitize_terminal(&b, v.p, v.n);
 	}
-	fprintf(out, "  %s%-8s  %-28s %-30s %6llu  %s .. %s%s\n", indent,
-		lm_severity_name(d->rule->severity), d->rule->id, b->len ? b->data : "-",
+	fprintf(out, "  %s%-8s  %-28s %-30s %6llu  %s .. %s%s\n", effect ? "-> " : "",
+		lm_severity_name(d->rule->severity), d->rule->id, b.len ? b.data : "-",
 		(unsigned long long)d->emitted_count, a, z,
 		d->status == LM_STATUS_FIRING ? "" : ", resolved");
+	lm_buf_fini(&b);
 }
 
-/* Root causes (and diagnoses with no cause) in firing order, each followed
- * by the diagnoses it explains. */
-static void fired_list(FILE *out, const struct lm_engine *e)
+void lm_summary_each_fired(const struct lm_engine *e,
+			   void (*fn)(void *arg, const struct lm_diagnosis *d, bool effect),
+			   void *arg)
 {
-	struct lm_buf b;
-	lm_buf_init(&b);
 	for (const struct lm_diagnosis *d = lm_engine_first_fired(e); d; d = d->fired_next) {
 		if (d->root_rule && cause_listed(e, d))
 			continue;
-		fired_line(out, d, &b, "");
+		fn(arg, d, false);
 		for (const struct lm_diagnosis *f = lm_engine_first_fired(e); f; f = f->fired_next)
 			if (f != d && f->root_rule == d->rule &&
 			    strcmp(f->root_incident, d->incident) == 0)
-				fired_line(out, f, &b, "-> ");
+				fn(arg, f, true);
 	}
-	lm_buf_fini(&b);
 }
 
 /* For each aggregating rule, its statements by total time. */
@@ -81,78 +82,82 @@ static void top_fingerprints(FILE *out, const struct lm_engine *e, const struct 
 	lm_buf_fini(&b);
 }
 
-void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_ruleset *rs,
-		      const struct lm_matcher *m, const struct lm_input_stats *in,
-		      unsigned failed_inputs)
+void lm_summary_headline(struct lm_buf *b, const struct lm_run_view *v)
 {
-	const struct lm_engine_stats *st = lm_engine_stats(e);
-	uint64_t fired = 0, match_errors = 0;
-	uint64_t lines = in->lines, cut = in->cut, malformed = in->malformed, crowded = in->crowded;
-	uint64_t joined_cut = in->joined_cut;
-	unsigned n_sources = in->inputs;
+	const struct lm_engine_stats *st = lm_engine_stats(v->engine);
+	const struct lm_input_stats *in = v->input;
+	uint64_t fired = 0;
 	for (int s = 0; s < LM_SEV_NEVER; s++)
 		fired += st->fired[s];
-	for (unsigned i = 0; i < rs->n; i++)
-		match_errors += lm_matcher_errors(m, &rs->rules[i]);
-
-	fprintf(out, "logmedic: %llu lines from %u input%s, %llu events, %llu matched a rule; %llu diagnos%s",
-		(unsigned long long)lines, n_sources, n_sources == 1 ? "" : "s",
-		(unsigned long long)st->events, (unsigned long long)st->matched_events,
-		(unsigned long long)fired, fired == 1 ? "is" : "es");
+	lm_buf_printf(b, "%llu lines from %u input%s, %llu events, %llu matched a rule; %llu diagnos%s",
+		      (unsigned long long)in->lines, in->inputs, in->inputs == 1 ? "" : "s",
+		      (unsigned long long)st->events, (unsigned long long)st->matched_events,
+		      (unsigned long long)fired, fired == 1 ? "is" : "es");
 	const char *sep = ": ";
 	for (int s = LM_SEV_CRITICAL; s >= LM_SEV_INFO; s--)
 		if (st->fired[s]) {
-			fprintf(out, "%s%llu %s", sep, (unsigned long long)st->fired[s],
-				lm_severity_name((enum lm_severity)s));
+			lm_buf_printf(b, "%s%llu %s", sep, (unsigned long long)st->fired[s],
+				      lm_severity_name((enum lm_severity)s));
 			sep = ", ";
 		}
-	fputc('\n', out);
+}
 
-	fired_list(out, e);
-	top_fingerprints(out, e, rs);
+/* "N things what" when n is not 0; one and many are the noun's forms. */
+static void count_line(struct lm_buf *b, uint64_t n, const char *one, const char *many,
+		       const char *what)
+{
+	if (n)
+		lm_buf_printf(b, "%llu %s %s\n", (unsigned long long)n, n == 1 ? one : many, what);
+}
 
-	if (cut)
-		fprintf(out, "  %llu line%s cut at --max-line\n", (unsigned long long)cut, cut == 1 ? "" : "s");
-	if (malformed)
-		fprintf(out, "  %llu malformed record%s read as plain text\n", (unsigned long long)malformed,
-			malformed == 1 ? "" : "s");
-	if (joined_cut)
-		fprintf(out, "  %llu record%s joined from pieces cut at %u bytes\n",
-			(unsigned long long)joined_cut, joined_cut == 1 ? "" : "s", LM_PARTIAL_MAX);
-	if (in->ml_joined)
-		fprintf(out, "  %llu multi-line record%s joined (stack traces, continued lines)\n",
-			(unsigned long long)in->ml_joined, in->ml_joined == 1 ? "" : "s");
-	if (in->ml_cut)
-		fprintf(out, "  %llu multi-line record%s cut at --multiline-max-lines or --multiline-max-bytes\n",
-			(unsigned long long)in->ml_cut, in->ml_cut == 1 ? "" : "s");
-	if (crowded)
-		fprintf(out, "  %llu record%s with more than %d fields (the rest were dropped)\n",
-			(unsigned long long)crowded, crowded == 1 ? "" : "s", LM_FIELDS_MAX);
-	if (match_errors)
-		fprintf(out, "  %llu pattern match%s stopped by a PCRE2 limit\n",
-			(unsigned long long)match_errors, match_errors == 1 ? "" : "es");
-	if (st->explained)
-		fprintf(out, "  %llu diagnos%s explained by a root cause (shown under it)\n",
-			(unsigned long long)st->explained, st->explained == 1 ? "is" : "es");
-	if (st->resolved)
-		fprintf(out, "  %llu diagnos%s resolved\n", (unsigned long long)st->resolved,
-			st->resolved == 1 ? "is" : "es");
-	if (st->late)
-		fprintf(out, "  %llu event%s more than 5 s behind the others (late)\n",
-			(unsigned long long)st->late, st->late == 1 ? "" : "s");
-	if (st->aggregates_dropped)
-		fprintf(out, "  %llu match%s of statement shapes past the %u kept per rule\n",
-			(unsigned long long)st->aggregates_dropped,
-			st->aggregates_dropped == 1 ? "" : "es", LM_AGGREGATE_MAX);
-	if (st->evicted)
-		fprintf(out, "  %llu group key%s evicted (--max-keys)\n", (unsigned long long)st->evicted,
-			st->evicted == 1 ? "" : "s");
-	if (st->evidence_dropped)
-		fprintf(out, "  %llu match%s not kept as evidence (--max-evidence)\n",
-			(unsigned long long)st->evidence_dropped,
-			st->evidence_dropped == 1 ? "" : "es");
-	if (failed_inputs)
-		fprintf(out, "  %u input%s could not be read\n", failed_inputs, failed_inputs == 1 ? "" : "s");
+void lm_summary_notes(struct lm_buf *b, const struct lm_run_view *v)
+{
+	const struct lm_engine_stats *st = lm_engine_stats(v->engine);
+	const struct lm_input_stats *in = v->input;
+	uint64_t match_errors = 0;
+	for (unsigned i = 0; v->matcher && i < v->rs->n; i++)
+		match_errors += lm_matcher_errors(v->matcher, &v->rs->rules[i]);
+	char what[80];
+	count_line(b, in->cut, "line", "lines", "cut at --max-line");
+	count_line(b, in->malformed, "malformed record", "malformed records", "read as plain text");
+	snprintf(what, sizeof(what), "joined from pieces cut at %u bytes", LM_PARTIAL_MAX);
+	count_line(b, in->joined_cut, "record", "records", what);
+	count_line(b, in->ml_joined, "multi-line record", "multi-line records",
+		   "joined (stack traces, continued lines)");
+	count_line(b, in->ml_cut, "multi-line record", "multi-line records",
+		   "cut at --multiline-max-lines or --multiline-max-bytes");
+	snprintf(what, sizeof(what), "with more than %d fields (the rest were dropped)",
+		 LM_FIELDS_MAX);
+	count_line(b, in->crowded, "record", "records", what);
+	count_line(b, match_errors, "pattern match", "pattern matches", "stopped by a PCRE2 limit");
+	count_line(b, st->explained, "diagnosis", "diagnoses",
+		   "explained by a root cause (shown under it)");
+	count_line(b, st->resolved, "diagnosis", "diagnoses", "resolved");
+	count_line(b, st->late, "event", "events", "more than 5 s behind the others (late)");
+	snprintf(what, sizeof(what), "of statement shapes past the %u kept per rule",
+		 LM_AGGREGATE_MAX);
+	count_line(b, st->aggregates_dropped, "match", "matches", what);
+	count_line(b, st->evicted, "group key", "group keys", "evicted (--max-keys)");
+	count_line(b, st->evidence_dropped, "match", "matches", "not kept as evidence (--max-evidence)");
+	count_line(b, v->failed_inputs, "input", "inputs", "could not be read");
+}
+
+void lm_summary_print(FILE *out, const struct lm_run_view *v)
+{
+	struct lm_buf b;
+	lm_buf_init(&b);
+	lm_summary_headline(&b, v);
+	fprintf(out, "logmedic: %s\n", b.data);
+	lm_summary_each_fired(v->engine, fired_line, out);
+	top_fingerprints(out, v->engine, v->rs);
+	lm_buf_reset(&b);
+	lm_summary_notes(&b, v);
+	for (const char *p = b.data; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		fprintf(out, "  %.*s\n", (int)(nl - p), p);
+		p = nl + 1;
+	}
+	lm_buf_fini(&b);
 }
 
 void lm_summary_live(FILE *out, const struct lm_follow_stats *f, const struct lm_kafka_stats *k)

@@ -15,9 +15,21 @@
 #include "outputs/output.h"
 #include "rules/matcher.h"
 
-void lm_summary_print(FILE *out, const struct lm_engine *e, const struct lm_ruleset *rs,
-		      const struct lm_matcher *m, const struct lm_input_stats *in,
-		      unsigned failed_inputs);
+void lm_summary_print(FILE *out, const struct lm_run_view *v);
+
+/* Its parts, for the report.  The first line, without "logmedic: ": lines
+ * and inputs read, events, matches, diagnoses fired per severity.  v->input
+ * must not be NULL. */
+void lm_summary_headline(struct lm_buf *b, const struct lm_run_view *v);
+/* What was counted rather than reported line by line ("3 lines cut at
+ * --max-line"), one line each, each ending in a newline. */
+void lm_summary_notes(struct lm_buf *b, const struct lm_run_view *v);
+/* The fired diagnoses in the summary's order: root causes (and diagnoses
+ * whose cause is not held) in firing order, each followed by the diagnoses
+ * it explains, which fn sees with effect true. */
+void lm_summary_each_fired(const struct lm_engine *e,
+			   void (*fn)(void *arg, const struct lm_diagnosis *d, bool effect),
+			   void *arg);
 
 /* What following files and consuming Kafka went through (either may be
  * NULL). */

@@ -5,7 +5,10 @@
  * continuation byte, an overlong form, an encoded surrogate, a sequence cut
  * short) into a visible \xHH, and leaves valid UTF-8 (é, 中, emoji) as it is;
  * lm_sanitize_utf8 replaces each invalid byte with U+FFFD and leaves valid
- * text, control characters included, unchanged.  Inputs are copied into
+ * text, control characters included, unchanged; lm_sanitize_html does what
+ * the terminal one does and writes & < > " ' as character references, so
+ * hostile markup (<script>, a quote ending an attribute) stays text.  Inputs
+ * are copied into
  * exactly-sized heap buffers so a sanitizer build catches reads past n.
  */
 #include <stdarg.h>
@@ -51,6 +54,7 @@ static void check(void (*fn)(struct lm_buf *, const char *, size_t), const char 
 
 #define TERM(lit, want) check(lm_sanitize_terminal, lit, sizeof(lit) - 1, want)
 #define UTF8(lit, want) check(lm_sanitize_utf8, lit, sizeof(lit) - 1, want)
+#define HTML(lit, want) check(lm_sanitize_html, lit, sizeof(lit) - 1, want)
 
 /* --- terminal --- */
 
@@ -197,6 +201,35 @@ static void test_terminal_format_characters(void **state)
 	lm_buf_fini(&b);
 }
 
+/* --- HTML --- */
+
+static void test_html_markup(void **state)
+{
+	(void)state;
+	HTML("", "");
+	HTML("plain text, caf\xc3\xa9", "plain text, caf\xc3\xa9");
+	HTML("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;");
+	HTML("\"><img src=x onerror=alert(1)>", "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
+	HTML("pod-'a' & b", "pod-&#39;a&#39; &amp; b");
+	HTML("</style></pre></title>", "&lt;/style&gt;&lt;/pre&gt;&lt;/title&gt;");
+	/* a reference in the log is shown as written, not decoded */
+	HTML("&lt;b&gt; &#60;", "&amp;lt;b&amp;gt; &amp;#60;");
+}
+
+static void test_html_controls(void **state)
+{
+	(void)state;
+	/* control characters, invalid bytes and format characters as on a terminal */
+	HTML("\x1b]0;x\x07\x1b[2J<", "\\x1b]0;x\\x07\\x1b[2J&lt;");
+	HTML("a\tb\r\nc", "a\\x09b\\x0d\\x0ac");
+	HTML("\xc2\x9b\xff\"", "\\xc2\\x9b\\xff&quot;");
+	HTML("a\xe2\x80\xae<", "a\\u202e&lt;");
+	size_t len;
+	char *out = run(lm_sanitize_html, "<\0>", 3, &len);
+	assert_string_equal(out, "&lt;\\x00&gt;");
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +244,8 @@ int main(void)
 		cmocka_unit_test(test_terminal_appends),
 		cmocka_unit_test(test_utf8_valid_unchanged),
 		cmocka_unit_test(test_utf8_invalid_replaced),
+		cmocka_unit_test(test_html_markup),
+		cmocka_unit_test(test_html_controls),
 	};
 	return cmocka_run_group_tests_name("sanitize", tests, NULL, NULL);
 }
