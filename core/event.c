@@ -3,10 +3,13 @@
  */
 #include "core/event.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void lm_fields_init(struct lm_fields *fs)
 {
+	fs->f = NULL;
+	fs->cap = 0;
 	fs->count = 0;
 	fs->dropped = 0;
 	lm_buf_init(&fs->arena);
@@ -14,8 +17,12 @@ void lm_fields_init(struct lm_fields *fs)
 
 void lm_fields_fini(struct lm_fields *fs)
 {
-	if (fs)
-		lm_buf_fini(&fs->arena);
+	if (!fs)
+		return;
+	free(fs->f);
+	fs->f = NULL;
+	fs->cap = 0;
+	lm_buf_fini(&fs->arena);
 }
 
 void lm_fields_reset(struct lm_fields *fs)
@@ -49,6 +56,13 @@ void lm_fields_add(struct lm_fields *fs, const char *key, size_t klen,
 		key = fs->arena.data + koff;
 	if (vin)
 		val = fs->arena.data + voff;
+	if (fs->count == fs->cap) {
+		/* a set kept by a diagnosis takes only the room its fields need */
+		fs->cap = fs->cap ? 2 * fs->cap : 8;
+		if (fs->cap > LM_FIELDS_MAX)
+			fs->cap = LM_FIELDS_MAX;
+		fs->f = lm_xrealloc(fs->f, fs->cap * sizeof(*fs->f));
+	}
 	struct lm_field *f = &fs->f[fs->count++];
 	f->key_off = arena_put(fs, key, klen);
 	f->key_len = (uint32_t)klen;

@@ -32,7 +32,8 @@ struct lm_field {
 };
 
 struct lm_fields {
-	struct lm_field f[LM_FIELDS_MAX];
+	struct lm_field *f; /* grown as fields are added, up to LM_FIELDS_MAX */
+	unsigned cap;
 	unsigned count;
 	unsigned dropped; /* additions refused because the set was full */
 	struct lm_buf arena;

@@ -56,9 +56,12 @@ static unsigned char lower(unsigned char c)
 	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }
 
-/* Whether s[i..n) starts with lit, ignoring ASCII case. */
+/* Whether s[i..n) starts with lit (lower case), ignoring ASCII case.  Called
+ * at every byte of every line kept as evidence: the first byte decides most. */
 static bool ci_at(const char *s, size_t n, size_t i, const char *lit)
 {
+	if (i >= n || lower((unsigned char)s[i]) != (unsigned char)lit[0])
+		return false;
 	size_t len = strlen(lit);
 	if (n - i < len)
 		return false;
@@ -337,12 +340,29 @@ static bool secret_at(const char *s, size_t n, size_t i, struct span *sp)
 	       url_at(s, n, i, sp) || aws_key_at(s, n, i, sp);
 }
 
+/* The bytes a secret can start at: the first letters (either case) of the
+ * key words and of "bearer", "eyJ", "AKIA" and "ASIA", and the ":" of
+ * "://".  Most bytes of a line are none of them, and are passed over. */
+static void start_bytes(bool starts[256])
+{
+	static const char *const others[] = { "bearer", "eyJ", "AKIA", "ASIA", "://" };
+	memset(starts, 0, 256 * sizeof(bool));
+	for (size_t k = 0; k < N_SECRET_KEYS; k++)
+		starts[(unsigned char)secret_keys[k].word[0]] = true;
+	for (size_t k = 0; k < sizeof(others) / sizeof(others[0]); k++)
+		starts[(unsigned char)others[k][0]] = true;
+	for (unsigned c = 'a'; c <= 'z'; c++)
+		starts[c] = starts[c - 32] = starts[c] || starts[c - 32];
+}
+
 void lm_redact(struct lm_buf *out, const char *s, size_t n)
 {
+	bool starts[256];
+	start_bytes(starts);
 	size_t done = 0, i = 0;
 	while (i < n) {
 		struct span sp;
-		if (!secret_at(s, n, i, &sp)) {
+		if (!starts[(unsigned char)s[i]] || !secret_at(s, n, i, &sp)) {
 			i++;
 			continue;
 		}
