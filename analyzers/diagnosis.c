@@ -105,6 +105,8 @@ void lm_diagnosis_count_split(struct lm_diagnosis *d)
 		d->split_other++;
 		return;
 	}
+	if (!d->split)
+		d->split = lm_xcalloc(LM_SPLIT_MAX, sizeof(*d->split));
 	struct lm_split *sp = &d->split[d->n_split++];
 	memcpy(sp->value, v.p, n);
 	sp->value[n] = '\0';
@@ -166,6 +168,7 @@ static void diagnosis_free(struct lm_diagnosis *d)
 	for (unsigned i = 0; i < d->evidence_max; i++)
 		lm_buf_fini(&d->evidence[i].text);
 	free(d->evidence);
+	free(d->split);
 	const struct lm_trigger *trig = lm_trigger_for(&d->rule->when);
 	if (d->trigger && trig->fini)
 		trig->fini(d);

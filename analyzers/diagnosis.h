@@ -75,7 +75,8 @@ struct lm_diagnosis {
 	lm_time_t timer_at;
 	uint64_t timer_seq;
 	unsigned timer_slot;
-	struct lm_split split[LM_SPLIT_MAX]; /* matches per value of the rule's split field */
+	struct lm_split *split;  /* matches per value of the rule's split field (LM_SPLIT_MAX,
+				  * allocated by the first match that has one) */
 	unsigned n_split;
 	uint64_t split_other;
 	/* evidence_max records: the first (evidence_max + 1) / 2 of the run,
