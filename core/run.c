@@ -231,6 +231,7 @@ static struct lm_input_stats input_stats(const struct run *r)
 		in.cut += lm_kafka_stats(r->kafka)->cut;
 		in.malformed += dec->errors;
 		in.crowded += dec->crowded;
+		in.future += lm_kafka_stats(r->kafka)->future;
 	}
 	return in;
 }

@@ -628,6 +628,7 @@ static void decode_message(struct lm_kafka *k, const rd_kafka_message_t *m, stru
 	k->ev.truncated = cut || k->dec.record_cut;
 	report_problems(k, p, line_no, cut);
 	lm_stamp_event(&k->stamp, &k->ev);
+	k->stats.future = k->stamp.future;
 }
 
 int lm_kafka_next(struct lm_kafka *k, const struct lm_event **ev)

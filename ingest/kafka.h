@@ -55,6 +55,7 @@ struct lm_kafka_opts {
 struct lm_kafka_stats {
 	uint64_t messages;   /* messages handed out as events */
 	uint64_t cut;        /* values longer than max_line, cut */
+	uint64_t future;     /* message times too far ahead, not believed */
 	uint64_t errors;     /* consumer errors reported by librdkafka */
 	uint64_t commits;    /* successful commits */
 	int64_t lag;         /* messages behind the high watermark, summed over

@@ -55,6 +55,7 @@ void lm_input_stats_add(struct lm_input_stats *to, const struct lm_input_stats *
 	to->malformed += in->malformed;
 	to->crowded += in->crowded;
 	to->joined_cut += in->joined_cut;
+	to->future += in->future;
 	to->ml_joined += in->ml_joined;
 	to->ml_cut += in->ml_cut;
 }
@@ -67,6 +68,7 @@ void lm_source_add_stats(const struct lm_source *src, struct lm_input_stats *in)
 	in->malformed += src->dec.errors;
 	in->crowded += src->dec.crowded;
 	in->joined_cut += src->dec.joined_cut;
+	in->future += src->stamp.future;
 	if (src->multiline) {
 		in->ml_joined += src->ml.joined;
 		in->ml_cut += src->ml.cut;
@@ -109,17 +111,20 @@ static void report_problems(struct lm_source *src, uint64_t line_no)
 	}
 }
 
-/* Event times are kept between 1970 and 2200: every difference between two
- * of them then fits in an lm_time_t. */
+/* Event times are kept from 1970 to LM_FUTURE_MAX ahead of the wall clock:
+ * every difference between two of them fits in an lm_time_t, and one line
+ * dated years ahead cannot move the event clock there (which would end
+ * every window and resolve every diagnosis at once). */
 #define LM_TIME_MIN 0
-#define LM_TIME_MAX (INT64_C(7258118400) * LM_NS_PER_SEC) /* 2200-01-01 */
 
 void lm_stamp_event(struct lm_stamp *st, struct lm_event *ev)
 {
 	if (ev->has_time && ev->time < LM_TIME_MIN)
 		ev->time = LM_TIME_MIN;
-	if (ev->has_time && ev->time > LM_TIME_MAX)
-		ev->time = LM_TIME_MAX;
+	if (ev->has_time && ev->time > lm_clock_wall() + LM_FUTURE_MAX) {
+		ev->has_time = false;
+		st->future++;
+	}
 	if (ev->has_time) {
 		st->last = ev->time;
 		st->have = true;

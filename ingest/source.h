@@ -40,11 +40,18 @@ struct lm_source_opts {
 
 /* Event time as a source hands it out: a record's own time (kept between
  * 1970 and 2200), else the previous record's, else the arrival time. */
+/* Event times further ahead of the wall clock than this are not believed
+ * (a zone-less local time east of UTC is at most 14 hours ahead). */
+#define LM_FUTURE_MAX (15 * 3600 * LM_NS_PER_SEC)
+
 struct lm_stamp {
 	lm_time_t last;
 	bool have;
+	uint64_t future; /* times more than LM_FUTURE_MAX ahead, not believed */
 };
 
+/* Gives ev its time: its own, else (none, or one not believed) the time of
+ * the event before, else the wall clock. */
 void lm_stamp_event(struct lm_stamp *st, struct lm_event *ev);
 /* The latest known time, for formats that carry no year. */
 lm_time_t lm_stamp_ref(const struct lm_stamp *st);
@@ -75,6 +82,7 @@ struct lm_source {
 struct lm_input_stats {
 	unsigned inputs;
 	uint64_t lines, cut, malformed, crowded, joined_cut;
+	uint64_t future;            /* times too far ahead, not believed */
 	uint64_t ml_joined, ml_cut; /* multi-line records joined, cut at a bound */
 };
 

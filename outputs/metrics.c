@@ -91,6 +91,9 @@ static void limit_metrics(struct lm_buf *b, const struct lm_run_view *v)
 		counter(b, "logmedic_records_crowded_total",
 			"Records with more fields than an event keeps; the rest were dropped.",
 			v->input->crowded);
+		counter(b, "logmedic_future_times_total",
+			"Event times more than 15 hours ahead of the clock, not believed.",
+			v->input->future);
 	}
 	counter(b, "logmedic_keys_evicted_total", "Group keys evicted at --max-keys.",
 		st->evicted);

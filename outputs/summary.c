@@ -134,6 +134,8 @@ void lm_summary_notes(struct lm_buf *b, const struct lm_run_view *v)
 		   "explained by a root cause (shown under it)");
 	count_line(b, st->resolved, "diagnosis", "diagnoses", "resolved");
 	count_line(b, st->late, "event", "events", "more than 5 s behind the others (late)");
+	count_line(b, in->future, "event", "events",
+		   "dated more than 15 h ahead of the clock (given the time before)");
 	snprintf(what, sizeof(what), "of statement shapes past the %u kept per rule",
 		 LM_AGGREGATE_MAX);
 	count_line(b, st->aggregates_dropped, "match", "matches", what);
