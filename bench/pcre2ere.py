@@ -1,13 +1,25 @@
 #!/usr/bin/env python3
 """Convert the rule pack's PCRE2 patterns to their nearest POSIX ERE.
 
-    python3 bench/pcre2ere.py RULES_DIR ERE_OUT RG_OUT
+    python3 bench/pcre2ere.py RULES_DIR ERE_OUT RG_OUT [--sec CONF] [--mtail PROG]
 
 Reads every *.yml / *.yaml in RULES_DIR (PyYAML if present, else the
 patterns printed by `logmedic rules show`, via $LOGMEDIC), writes one ERE per
 line to ERE_OUT (for grep -E -f) and the same patterns to RG_OUT with bracket
 expressions spelt for ripgrep's syntax (where '[', '&', '~' inside a class
 must be escaped).  Prints a summary line on stderr.
+
+--sec CONF writes a SEC configuration, one Single rule with action none per
+pattern, from the pack's own patterns (Perl reads PCRE2 syntax; a leading
+(?J) is removed, as Perl allows duplicate group names without it); patterns
+`perl` cannot compile are dropped and counted.  --mtail PROG writes an mtail
+program, one counter lines_matched and a `/re/ { lines_matched++; stop }`
+block per pattern, from the ripgrep form (which RE2 reads: a backslash
+before any punctuation is the character itself) with '/' escaped; patterns
+`mtail --compile_only` rejects are dropped and counted.  SEC stops at the
+first rule that matches and `stop` ends the mtail program for the line, so
+both count lines that match any pattern, like grep -c.  Each prints its own
+summary line on stderr.
 
 Conversion: (?<n> and (?P<n> -> (, (?: and (?| -> (, \\d -> [0-9],
 \\s -> [[:space:]], \\S -> [^[:space:]], \\w -> [[:alnum:]_], \\b -> nothing,
@@ -18,10 +30,13 @@ value, not on the line), lookarounds, (?i) and other inline flags, atomic
 groups, back-references, \\n outside a class, other escapes ERE lacks.
 """
 
+import argparse
 import glob
 import os
+import re
 import subprocess
 import sys
+import tempfile
 
 
 class Unconvertible(Exception):
@@ -253,18 +268,93 @@ def patterns_show(rules_dir):
     return out
 
 
-def main():
-    rules_dir, ere_out, rg_out = sys.argv[1:4]
-    try:
-        pats = patterns_yaml(rules_dir)
-    except ImportError:
-        pats = patterns_show(rules_dir)
-    kept, dropped, field = 0, {}, 0
-    with open(ere_out, "w", encoding="utf-8") as fe, open(rg_out, "w", encoding="utf-8") as fr:
-        for rid, x in pats:
-            if x is None:
-                field += 1
+def count_reasons(dropped):
+    return ", ".join("%s: %d" % kv for kv in sorted(dropped.items(), key=lambda kv: -kv[1])) or "none"
+
+
+PERL_CHECK = r'''chomp; if (eval { qr/$_/ }) { print "ok\n" } else { my ($e) = $@ =~ /^(.*?)(?: in regex|;| at -e)/; print "$e\n" }'''
+
+
+def sec_pattern(x):
+    """x as a SEC pattern= value.  SEC strips blanks at both ends of a value
+    and joins a line that ends in a backslash to the next: an empty group
+    guards either end."""
+    if x[:1].isspace():
+        x = "(?:)" + x
+    if x[-1:].isspace() or x.endswith("\\"):
+        x += "(?:)"
+    return x
+
+
+def write_sec(pats, conf):
+    """Write the SEC configuration for the patterns perl compiles."""
+    cand = [x[4:] if x.startswith("(?J)") else x for x in pats]
+    verdicts = subprocess.run(["perl", "-ne", PERL_CHECK], input="".join(x + "\n" for x in cand),
+                              capture_output=True, text=True, check=True).stdout.split("\n")
+    kept, dropped = 0, {}
+    with open(conf, "w", encoding="utf-8") as f:
+        for x, v in zip(cand, verdicts):
+            if v != "ok":
+                dropped[v] = dropped.get(v, 0) + 1
                 continue
+            f.write("type=Single\nptype=RegExp\npattern=%s\ndesc=match\naction=none\n\n" % sec_pattern(x))
+            kept += 1
+    print("SEC (Perl regexps): %d line patterns, %d kept (%d with a leading (?J) removed), %d dropped (%s)"
+          % (len(pats), kept, sum(x.startswith("(?J)") for x in pats), sum(dropped.values()), count_reasons(dropped)),
+          file=sys.stderr)
+
+
+def mtail_block(rx):
+    return "/%s/ {\n  lines_matched++\n  stop\n}\n" % rx.replace("/", "\\/")
+
+
+def write_mtail(pats, prog):
+    """Write the mtail program for the RE2 patterns mtail compiles.  mtail
+    stops at the first program that fails, so each pattern gets a program of
+    its own and the failing one is removed until the rest compile."""
+    dropped = {}
+    with tempfile.TemporaryDirectory() as d:
+        names = {}
+        for n, rx in enumerate(pats):
+            names["p%04d.mtail" % n] = rx
+            with open(os.path.join(d, "p%04d.mtail" % n), "w", encoding="utf-8") as f:
+                f.write("counter lines_matched\n" + mtail_block(rx))
+        while True:
+            r = subprocess.run(["mtail", "--compile_only", "--logtostderr", "--progs", d], capture_output=True, text=True)
+            if r.returncode == 0:
+                break
+            bad = re.search(r"compile failed for (p[0-9]+\.mtail)", r.stderr)
+            if not bad:
+                sys.exit("pcre2ere.py: mtail --compile_only failed:\n" + r.stderr)
+            why = re.search(r"error parsing regexp: ([^:`]+)", r.stderr)
+            reason = why.group(1).strip() if why else "other"
+            dropped[reason] = dropped.get(reason, 0) + 1
+            os.remove(os.path.join(d, bad.group(1)))
+            del names[bad.group(1)]
+    with open(prog, "w", encoding="utf-8") as f:
+        f.write("counter lines_matched\n")
+        for name in sorted(names):
+            f.write(mtail_block(names[name]))
+    print("mtail (RE2, ripgrep form): %d patterns, %d kept, %d dropped (%s)"
+          % (len(pats), len(names), sum(dropped.values()), count_reasons(dropped)), file=sys.stderr)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Convert the rule pack's PCRE2 patterns for grep -E, ripgrep, SEC and mtail.")
+    ap.add_argument("rules_dir")
+    ap.add_argument("ere_out")
+    ap.add_argument("rg_out")
+    ap.add_argument("--sec", metavar="CONF", help="also write a SEC configuration")
+    ap.add_argument("--mtail", metavar="PROG", help="also write an mtail program")
+    args = ap.parse_args()
+    try:
+        pats = patterns_yaml(args.rules_dir)
+    except ImportError:
+        pats = patterns_show(args.rules_dir)
+    line_pats = [x for _, x in pats if x is not None]
+    rg_forms, dropped = [], {}
+    with open(args.ere_out, "w", encoding="utf-8") as fe, open(args.rg_out, "w", encoding="utf-8") as fr:
+        for x in line_pats:
             try:
                 e, r = convert(x)
             except Unconvertible as ex:
@@ -273,11 +363,14 @@ def main():
                 continue
             fe.write(e + "\n")
             fr.write(r + "\n")
-            kept += 1
-    nd = sum(dropped.values())
-    detail = ", ".join("%s: %d" % kv for kv in sorted(dropped.items(), key=lambda kv: -kv[1]))
+            rg_forms.append(r)
     print("patterns: %d in the pack, %d converted to ERE, %d dropped (%s), %d field-only patterns left out"
-          % (len(pats), kept, nd, detail or "none", field), file=sys.stderr)
+          % (len(pats), len(rg_forms), sum(dropped.values()), count_reasons(dropped), len(pats) - len(line_pats)),
+          file=sys.stderr)
+    if args.sec:
+        write_sec(line_pats, args.sec)
+    if args.mtail:
+        write_mtail(rg_forms, args.mtail)
 
 
 if __name__ == "__main__":
