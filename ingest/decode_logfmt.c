@@ -118,9 +118,11 @@ static enum lm_decode_status logfmt_decode(struct lm_decode_ctx *ctx, unsigned d
 		if (lm_fields_get(fs, pr.key.p, pr.key.n, &seen))
 			continue; /* the first value stays: a pair cannot replace its wrapper's pod */
 		if (pr.quoted) {
+			/* Unescaping never lengthens a value: with room made first, vals
+			 * neither moves nor is left unallocated by an empty value. */
+			lm_buf_reserve(vals, pr.val.n);
 			size_t off = vals->len;
 			unescape(vals, pr.val);
-			/* vals may move while growing: add the field from the final bytes. */
 			lm_fields_add(fs, pr.key.p, pr.key.n, vals->data + off, vals->len - off);
 		} else {
 			lm_fields_add(fs, pr.key.p, pr.key.n, pr.val.p, pr.val.n);
