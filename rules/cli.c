@@ -6,6 +6,7 @@
  */
 #include "rules/cli.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "ingest/timestamp.h"
 #include "rules/loader.h"
 #include "rules/matcher.h"
+#include "rules/regexlint.h"
 #include "rules/template.h"
 
 static int list(const struct lm_ruleset *rs)
@@ -161,6 +163,19 @@ static void capture_is(void *arg, const char *name)
 		l->found = true;
 }
 
+/* Prints a finding on the rule being linted, at line of its file. */
+__attribute__((format(printf, 3, 4)))
+static void lint_finding(struct lint *l, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+	printf("%s:%u: rule %s: ", l->r->file, line, l->r->id);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	l->findings++;
+}
+
 static void check_placeholder(void *arg, const char *name, size_t len)
 {
 	struct lint *l = arg;
@@ -171,17 +186,24 @@ static void check_placeholder(void *arg, const char *name, size_t len)
 		if (strlen(*f) == len && memcmp(*f, name, len) == 0)
 			l->found = true;
 	lm_matcher_each_capture(l->m, l->r, capture_is, l);
-	if (!l->found) {
-		printf("%s:%u: rule %s: placeholder {%.*s} is neither a named capture nor an event field\n",
-		       l->r->file, l->r->line, l->r->id, (int)len, name);
-		l->findings++;
-	}
+	if (!l->found)
+		lint_finding(l, l->r->line,
+			     "placeholder {%.*s} is neither a named capture nor an event field",
+			     (int)len, name);
 }
 
-static void lint_finding(struct lint *l, const char *what)
+/* Patterns whose repeats nest (rules/regexlint.h): the match limit stops
+ * them on a hostile line, but only after a million steps, and the line
+ * counts as an error of the rule. */
+static void check_nesting(struct lint *l, const struct lm_pattern *p, unsigned n)
 {
-	printf("%s:%u: rule %s: %s\n", l->r->file, l->r->line, l->r->id, what);
-	l->findings++;
+	struct lm_regex_span s;
+	for (unsigned i = 0; i < n; i++)
+		if (lm_regexlint_nested(p[i].source, &s))
+			lint_finding(l, p[i].line,
+				     "nested quantifier %.*s can backtrack catastrophically; "
+				     "make a repeat possessive (*+, ++) or atomic (?>...)",
+				     (int)s.len, p[i].source + s.at);
 }
 
 static int lint(const struct lm_ruleset *rs, const struct lm_matcher *m)
@@ -190,17 +212,19 @@ static int lint(const struct lm_ruleset *rs, const struct lm_matcher *m)
 	for (unsigned i = 0; i < rs->n; i++) {
 		const struct lm_rule *r = l.r = &rs->rules[i];
 		if (!r->n_causes)
-			lint_finding(&l, "no causes");
+			lint_finding(&l, r->line, "no causes");
 		if (!r->n_remediation)
-			lint_finding(&l, "no remediation steps");
+			lint_finding(&l, r->line, "no remediation steps");
 		if (!r->verify)
-			lint_finding(&l, "no verify step");
+			lint_finding(&l, r->line, "no verify step");
 		if (!r->runbook)
-			lint_finding(&l, "no runbook link");
+			lint_finding(&l, r->line, "no runbook link");
 		if (r->n_ex_match < 3)
-			lint_finding(&l, "fewer than 3 examples that match");
+			lint_finding(&l, r->line, "fewer than 3 examples that match");
 		if (r->n_ex_no_match < 2)
-			lint_finding(&l, "fewer than 2 examples that must not match");
+			lint_finding(&l, r->line, "fewer than 2 examples that must not match");
+		check_nesting(&l, r->patterns, r->n_patterns);
+		check_nesting(&l, r->when.of, r->when.n_of);
 		for (unsigned s = 0; s < r->n_remediation; s++)
 			if (r->remediation[s].run)
 				lm_template_each_placeholder(r->remediation[s].run, check_placeholder, &l);

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "rules/regexsyntax.h"
 
 /* Groups nested deeper than this give the pattern up. */
 #define LM_PREFILTER_MAX_DEPTH 64
@@ -239,40 +240,6 @@ static int hex_value(unsigned char c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
-}
-
-/* After "[": skips a character class.  Gives up on \Q, \E and anything that
- * looks like a POSIX class but is not a plain one. */
-static void skip_class(struct parser *ps)
-{
-	const char *p = ps->p + 1;
-	if (*p == '^')
-		p++;
-	if (*p == ']')
-		p++; /* a leading ] is a member */
-	for (;;) {
-		if (*p == '\0' || (*p == '\\' && (p[1] == '\0' || p[1] == 'Q' || p[1] == 'E'))) {
-			ps->fail = true;
-			return;
-		}
-		if (*p == '\\') {
-			p += 2;
-		} else if (*p == '[' && p[1] == ':') {
-			p += 2;
-			while (is_alpha((unsigned char)*p) || *p == '^')
-				p++;
-			if (p[0] != ':' || p[1] != ']') {
-				ps->fail = true;
-				return;
-			}
-			p += 2;
-		} else if (*p == ']') {
-			ps->p = p + 1;
-			return;
-		} else {
-			p++;
-		}
-	}
 }
 
 /* After "\x": \xH or \xHH, or \x{H...}.  ASCII is a literal byte;
@@ -493,9 +460,14 @@ static void parse_atom(struct parser *ps, struct node *a)
 		ps->p++;
 		parse_group(ps, a);
 		return;
-	case '[':
-		skip_class(ps);
+	case '[': {
+		const char *end = lm_regex_class_end(ps->p);
+		if (end)
+			ps->p = end;
+		else
+			ps->fail = true;
 		return;
+	}
 	case '\\':
 		ps->p++;
 		parse_escape(ps, a);
@@ -518,49 +490,6 @@ static void parse_atom(struct parser *ps, struct node *a)
 	}
 	while (((unsigned char)*ps->p & 0xC0) == 0x80)
 		ps->p++; /* the rest of a multi-byte character */
-}
-
-/* A decimal number of a {n,m} quantifier; false when there is none. */
-static bool read_count(const char **p, unsigned *n)
-{
-	if (!is_digit((unsigned char)**p))
-		return false;
-	*n = 0;
-	for (; is_digit((unsigned char)**p); (*p)++)
-		if (*n < 100000)
-			*n = *n * 10 + (unsigned)(**p - '0');
-	return true;
-}
-
-/* A quantifier: *, +, ?, {n}, {n,}, {n,m}.  Anything else starting with {
- * is left for parse_atom (which gives up). */
-static bool read_quantifier(struct parser *ps, unsigned *min, unsigned *max)
-{
-	const char *p = ps->p;
-	switch (*p) {
-	case '*': *min = 0; *max = UINT32_MAX; break;
-	case '+': *min = 1; *max = UINT32_MAX; break;
-	case '?': *min = 0; *max = 1; break;
-	case '{':
-		p++;
-		if (!read_count(&p, min))
-			return false;
-		*max = *min;
-		if (*p == ',') {
-			p++;
-			if (!read_count(&p, max))
-				*max = UINT32_MAX;
-		}
-		if (*p != '}')
-			return false;
-		break;
-	default:
-		return false;
-	}
-	ps->p = p + 1;
-	if (*ps->p == '?' || *ps->p == '+')
-		ps->p++; /* lazy or possessive: the same strings can match */
-	return true;
 }
 
 /* What a quantifier leaves of an atom's exact strings and requirement. */
@@ -587,10 +516,14 @@ static void parse_seq(struct parser *ps, struct node *out)
 	lits_push(&run, "", 0);
 	while (!ps->fail && *ps->p && *ps->p != '|' && *ps->p != ')') {
 		struct node a = { 0 };
-		unsigned min, max;
+		struct lm_regex_quantifier q;
 		parse_atom(ps, &a);
-		if (read_quantifier(ps, &min, &max))
-			apply_quantifier(&a, min, max);
+		/* lazy or possessive, the same strings can match */
+		const char *after = lm_regex_quantifier(ps->p, &q);
+		if (after) {
+			ps->p = after;
+			apply_quantifier(&a, q.min, q.max);
+		}
 		req_offer(&best, &a.req);
 		if (!a.exact || !lits_extend(&run, &a.x)) {
 			/* the run ends here: it is one candidate requirement */
