@@ -120,6 +120,8 @@ void lm_buf_printf(struct lm_buf *b, const char *fmt, ...)
 
 bool lm_str_eq(struct lm_str s, const char *lit)
 {
+	if (s.n && s.p[0] != lit[0])
+		return false; /* most comparisons end here, before strlen */
 	size_t n = strlen(lit);
 	return s.n == n && memcmp(s.p, lit, n) == 0;
 }
