@@ -21,7 +21,7 @@ void lm_fields_fini(struct lm_fields *fs)
 		return;
 	free(fs->f);
 	fs->f = NULL;
-	fs->cap = 0;
+	fs->cap = fs->count = 0;
 	lm_buf_fini(&fs->arena);
 }
 

@@ -5,8 +5,9 @@
  * produced it (its buffers are reused for the next record).  A stage borrows
  * the event for the duration of one call and copies whatever it keeps.
  *
- * Fields are a small fixed-capacity set of key/value byte strings kept in one
- * reusable arena (struct lm_fields).  They are addressed by offset, so the
+ * Fields are a small bounded set of key/value byte strings (at most
+ * LM_FIELDS_MAX, their index grown as they are added) kept in one reusable
+ * arena (struct lm_fields).  They are addressed by offset, so the
  * arena may grow while fields are added; pointers obtained through
  * lm_fields_get() are valid until the next addition or reset.
  */

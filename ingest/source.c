@@ -137,7 +137,8 @@ void lm_stamp_event(struct lm_stamp *st, struct lm_event *ev)
 
 lm_time_t lm_stamp_ref(const struct lm_stamp *st)
 {
-	return st->have ? st->last : lm_clock_wall();
+	const lm_time_t half_year = INT64_C(15778476) * LM_NS_PER_SEC; /* 365.2425 days / 2 */
+	return st->have ? st->last : lm_clock_wall() + LM_FUTURE_MAX - half_year;
 }
 
 static void start_record(struct lm_source *src)

@@ -38,12 +38,13 @@ struct lm_source_opts {
 	lm_time_t flush_timeout;         /* live: how long held-back input may wait */
 };
 
-/* Event time as a source hands it out: a record's own time (kept between
- * 1970 and 2200), else the previous record's, else the arrival time. */
 /* Event times further ahead of the wall clock than this are not believed
  * (a zone-less local time east of UTC is at most 14 hours ahead). */
 #define LM_FUTURE_MAX (15 * 3600 * LM_NS_PER_SEC)
 
+/* Event time as a source hands it out: a record's own time (from 1970 to
+ * LM_FUTURE_MAX ahead of the wall clock), else the previous record's, else
+ * the arrival time. */
 struct lm_stamp {
 	lm_time_t last;
 	bool have;
@@ -53,7 +54,10 @@ struct lm_stamp {
 /* Gives ev its time: its own, else (none, or one not believed) the time of
  * the event before, else the wall clock. */
 void lm_stamp_event(struct lm_stamp *st, struct lm_event *ev);
-/* The latest known time, for formats that carry no year. */
+/* The reference for formats that carry no year: the latest known time;
+ * before any, the middle of the twelve months that end LM_FUTURE_MAX from
+ * now, so that the nearest year is the latest one not too far ahead ("Mar
+ * 11" read in November is this March, not next). */
 lm_time_t lm_stamp_ref(const struct lm_stamp *st);
 
 struct lm_source {
