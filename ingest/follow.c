@@ -216,8 +216,9 @@ static uint64_t start_offset(struct lm_follow *f, int fd, const char *path,
 		lm_state_forget(&f->saved, e);
 		return offset;
 	}
-	/* Otherwise an entry for it stays: truncated while logmedic was down,
-	 * its copy is looked for by resume_rotated(). */
+	/* Otherwise it was truncated while logmedic was down (resume_rotated()
+	 * read on from its copy), or is another file at a path the state knows:
+	 * from its beginning. */
 	if (!at_start || f->o.from_beginning || lm_state_knows_path(&f->saved, path))
 		return 0;
 	return (uint64_t)st->st_size;
@@ -315,7 +316,9 @@ static bool sibling_wanted(const struct sibling *w, int fd, const struct stat *s
 	bool same = st->st_dev == w->dev && st->st_ino == w->ino;
 	if (w->rewritten)
 		return same && !lm_fp_same_start(w->fp, fd);
-	return !same && (uint64_t)st->st_size >= w->size && lm_fp_same_start(w->fp, fd);
+	/* an empty fingerprint starts every file: no copy can be told apart */
+	return !same && w->fp->len > 0 && (uint64_t)st->st_size >= w->size &&
+	       lm_fp_same_start(w->fp, fd);
 }
 
 /* Opens the file next to path (its name is path's and more: app.log.1) that
@@ -555,22 +558,43 @@ static void resume_found(struct lm_follow *f, int fd, const char *path, uint64_t
 		close(fd);
 }
 
+/* Whether the file of a state entry is still at its path, as it was. */
+static bool still_at_path(const struct lm_state_entry *e)
+{
+	int fd = open(e->path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	bool same = fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == e->dev && st.st_ino == e->ino &&
+		    lm_fp_same_start(&e->fp, fd);
+	if (fd >= 0)
+		close(fd);
+	return same;
+}
+
 /* Files of the state rotated while logmedic was down (renamed, or copied
- * and truncated): the file next to their path that starts as they did is
- * read from the saved offset to its end; and a file truncated, written
- * again and then renamed is read from its beginning. */
+ * and truncated), before the first scan (whose glob may match rotated
+ * names, which it would open at their end): the file next to their path
+ * that starts as they did is read from the saved offset to its end; and
+ * when that was a copy, the file itself, if truncated, written again and
+ * renamed, is read from its beginning (a copy is the evidence: without
+ * one, a file with the same inode number and other bytes may be another
+ * file that reused the number). */
 static void resume_rotated(struct lm_follow *f)
 {
-	while (f->saved.n) {
-		const struct lm_state_entry *e = &f->saved.e[f->saved.n - 1];
+	for (unsigned i = 0; i < f->saved.n; i++) {
+		struct lm_state_entry *e = &f->saved.e[i];
+		if (e->start_over || still_at_path(e))
+			continue; /* the scan takes it up */
 		char path[PATH_MAX];
-		if (!e->start_over) {
-			resume_found(f, find_copy(e->path, &e->fp, e->offset, 0, 0, path), path,
-				     e->offset);
+		int copy = find_copy(e->path, &e->fp, e->offset, 0, 0, path);
+		struct stat st;
+		bool copied = copy >= 0 && fstat(copy, &st) == 0 &&
+			      !(st.st_dev == e->dev && st.st_ino == e->ino);
+		resume_found(f, copy, path, e->offset);
+		if (copied) {
 			struct sibling w = { .fp = &e->fp, .dev = e->dev, .ino = e->ino, .rewritten = true };
 			resume_found(f, find_sibling(e->path, &w, path), path, 0);
 		}
-		lm_state_forget(&f->saved, e);
+		e->resumed = true;
 	}
 }
 
@@ -593,8 +617,10 @@ struct lm_follow *lm_follow_new(const struct lm_follow_opts *o)
 				    (long long)(o->poll_interval / LM_NS_PER_MS));
 	}
 	watch_folders(f);
-	scan(f, true);
 	resume_rotated(f);
+	scan(f, true);
+	lm_state_fini(&f->saved); /* what the scan did not take up is gone */
+	lm_state_init(&f->saved);
 	lm_time_t now = lm_clock_mono();
 	f->next_scan = now + (f->inotify_fd >= 0 ? INOTIFY_RESCAN : o->poll_interval);
 	f->next_save = now + o->state_interval;

@@ -568,10 +568,13 @@ static void leave_group(struct lm_kafka *k)
 {
 	if (rd_kafka_unsubscribe(k->rk) != RD_KAFKA_RESP_ERR_NO_ERROR)
 		return;
-	for (int i = 0; i < LEAVE_POLLS && !nothing_assigned(k->rk); i++) {
+	for (int i = 0; i < LEAVE_POLLS; i++) {
+		/* one poll at least: an assignment may still wait in the queue */
 		rd_kafka_message_t *m = rd_kafka_consumer_poll(k->rk, LEAVE_POLL_MS);
 		if (m)
 			rd_kafka_message_destroy(m);
+		if (nothing_assigned(k->rk))
+			break;
 	}
 }
 

@@ -71,13 +71,13 @@ void lm_state_add(struct lm_state *s, dev_t dev, ino_t ino, const struct lm_fp *
 		s->cap = s->cap ? 2 * s->cap : 16;
 		s->e = lm_xrealloc(s->e, s->cap * sizeof(*s->e));
 	}
-	s->e[s->n++] = (struct lm_state_entry){ dev, ino, *fp, offset, lm_xstrdup(path), false };
+	s->e[s->n++] = (struct lm_state_entry){ dev, ino, *fp, offset, lm_xstrdup(path), false, false };
 }
 
 const struct lm_state_entry *lm_state_find(const struct lm_state *s, dev_t dev, ino_t ino)
 {
 	for (unsigned i = 0; i < s->n; i++)
-		if (s->e[i].dev == dev && s->e[i].ino == ino)
+		if (s->e[i].dev == dev && s->e[i].ino == ino && !s->e[i].resumed)
 			return &s->e[i];
 	return NULL;
 }

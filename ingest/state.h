@@ -44,6 +44,8 @@ struct lm_state_entry {
 	uint64_t offset;
 	char *path;
 	bool start_over; /* its line could not be read: the file at path starts at 0 */
+	bool resumed;    /* rotated while logmedic was down, resumed where it went:
+			  * lm_state_find no longer finds it, its path stays known */
 };
 
 struct lm_state {
