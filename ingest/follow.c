@@ -538,6 +538,9 @@ void lm_follow_save(struct lm_follow *f)
 	lm_state_init(&now);
 	for (unsigned i = 0; i < f->n; i++) {
 		const struct followed *fl = f->files[i];
+		if (fl->finishing)
+			continue; /* read to its end: nothing to resume (and its inode
+				   * may be open again as the file truncated under it) */
 		lm_state_add(&now, fl->dev, fl->ino, &fl->fp, lm_source_offset(&fl->src), fl->path);
 	}
 	if (lm_state_save(&now, f->o.state_path) < 0)
