@@ -21,6 +21,8 @@ struct lm_diag_table {
 	unsigned *per_rule;                   /* keys held per rule */
 	struct lm_diagnosis **lru_head, **lru_tail; /* per rule; head = most recent */
 	struct lm_diagnosis *fired_head, *fired_tail;
+	struct lm_diagnosis *idle_head, *idle_tail; /* resolved, oldest first */
+	unsigned n_idle, max_idle;            /* max_idle 0: no limit */
 	struct lm_buf key; /* lookup scratch: a key is copied only for a new diagnosis */
 };
 
@@ -270,9 +272,26 @@ static void touch(struct lm_diag_table *t, struct lm_diagnosis *d)
 	lru_push_front(t, d);
 }
 
-/* Takes d out of the table's hash, recency and fired lists (not freed). */
+void lm_diag_table_wake(struct lm_diag_table *t, struct lm_diagnosis *d)
+{
+	if (!d->idle)
+		return;
+	if (d->idle_prev)
+		d->idle_prev->idle_next = d->idle_next;
+	else
+		t->idle_head = d->idle_next;
+	if (d->idle_next)
+		d->idle_next->idle_prev = d->idle_prev;
+	else
+		t->idle_tail = d->idle_prev;
+	d->idle = false;
+	t->n_idle--;
+}
+
+/* Takes d out of the table's hash, recency, fired and idle lists (not freed). */
 static void unlink_diag(struct lm_diag_table *t, struct lm_diagnosis *d)
 {
+	lm_diag_table_wake(t, d);
 	struct lm_diagnosis **pp = &t->buckets[bucket_of(t, d->rule->index, d->key)];
 	while (*pp != d)
 		pp = &(*pp)->hash_next;
@@ -399,6 +418,35 @@ struct lm_diagnosis *lm_diag_table_get(struct lm_diag_table *t, const struct lm_
 	link_diag(t, d);
 	*created = true;
 	return d;
+}
+
+void lm_diag_table_set_max_idle(struct lm_diag_table *t, unsigned max)
+{
+	t->max_idle = max;
+}
+
+unsigned lm_diag_table_idle(struct lm_diag_table *t, struct lm_diagnosis *d,
+			    void (*retire_cb)(void *arg, struct lm_diagnosis *d), void *arg)
+{
+	if (d->idle)
+		return 0;
+	d->idle = true;
+	d->idle_next = NULL;
+	d->idle_prev = t->idle_tail;
+	if (t->idle_tail)
+		t->idle_tail->idle_next = d;
+	else
+		t->idle_head = d;
+	t->idle_tail = d;
+	t->n_idle++;
+	unsigned retired = 0;
+	while (t->max_idle && t->n_idle > t->max_idle) {
+		struct lm_diagnosis *old = t->idle_head; /* never d: it is the newest */
+		retire_cb(arg, old);
+		remove_diag(t, old);
+		retired++;
+	}
+	return retired;
 }
 
 void lm_diag_table_fired(struct lm_diag_table *t, struct lm_diagnosis *d)

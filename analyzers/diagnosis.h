@@ -34,6 +34,7 @@ struct lm_split {
 	uint64_t count;
 };
 #define LM_KEYS_PER_RULE_DEFAULT 10000
+#define LM_IDLE_KEEP_DEFAULT 1000 /* idle diagnoses kept (--max-idle) */
 
 struct lm_evidence {
 	lm_time_t time;
@@ -89,6 +90,8 @@ struct lm_diagnosis {
 	struct lm_diagnosis *hash_next;
 	struct lm_diagnosis *lru_prev, *lru_next;
 	struct lm_diagnosis *fired_prev, *fired_next;
+	bool idle;               /* resolved, waiting for a new run: may be retired */
+	struct lm_diagnosis *idle_prev, *idle_next;
 };
 
 /* The evidence of d in time order: first lines, then the latest ones. */
@@ -122,6 +125,17 @@ void lm_diag_table_fired(struct lm_diag_table *t, struct lm_diagnosis *d);
  * fired list: the caller lists them again in the order they fired. */
 void lm_diag_table_move(struct lm_diag_table *dst, const struct lm_rule *to,
 			struct lm_diag_table *src, const struct lm_rule *from);
+/* At most max idle diagnoses are kept (0: no limit); see
+ * lm_diag_table_idle. */
+void lm_diag_table_set_max_idle(struct lm_diag_table *t, unsigned max);
+/* d waits for nothing (its next match starts a new run from nothing): it
+ * joins the idle diagnoses.  While there are more than the table's maximum, the
+ * oldest idle one is retired: retire_cb sees it, then it leaves the table
+ * (the fired list too) and is freed.  Returns how many were retired. */
+unsigned lm_diag_table_idle(struct lm_diag_table *t, struct lm_diagnosis *d,
+			    void (*retire_cb)(void *arg, struct lm_diagnosis *d), void *arg);
+/* d matched again: it is no longer idle. */
+void lm_diag_table_wake(struct lm_diag_table *t, struct lm_diagnosis *d);
 /* Fired diagnoses, in the order they fired. */
 struct lm_diagnosis *lm_diag_table_first_fired(const struct lm_diag_table *t);
 

@@ -250,6 +250,13 @@ static void fire(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now, dou
 		claim_effects(e, d, now);
 }
 
+static void on_retire(void *arg, struct lm_diagnosis *d)
+{
+	struct lm_engine *e = arg;
+	lm_timers_set(&e->timers, d, 0);
+	e->stats.retired++;
+}
+
 static void resolve(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t at)
 {
 	d->resolved_at = at;
@@ -324,7 +331,14 @@ static void evaluate(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now)
 		if (now - d->false_since >= w->resolve_after)
 			resolve(e, d, d->false_since + w->resolve_after);
 	}
-	lm_timers_set(&e->timers, d, next_deadline(d, now, holds));
+	lm_time_t next = next_deadline(d, now, holds);
+	lm_timers_set(&e->timers, d, next);
+	/* A count rule's diagnosis, pending with no match left in its window,
+	 * waits for nothing: its next match starts from nothing.  It is idle,
+	 * and may be retired (like an evicted key).  Other kinds keep windows
+	 * (ratio, quantile) or watch for silence (absent). */
+	if (!next && d->status == LM_STATUS_PENDING && w->kind == LM_WHEN_COUNT)
+		lm_diag_table_idle(e->table, d, on_retire, e);
 }
 
 /* Moves the engine's clock to t, handling every deadline on the way at its
@@ -385,6 +399,7 @@ static void analyse(struct lm_engine *e, const struct lm_rule *r, const struct l
 		 * new run. */
 		if (r->when.kind == LM_WHEN_ABSENT && d->status == LM_STATUS_FIRING)
 			resolve(e, d, t > d->evaluated_at ? t : d->evaluated_at);
+		lm_diag_table_wake(e->table, d);
 		if (d->fresh || (d->status == LM_STATUS_PENDING && t - d->last_seen > r->when.within)) {
 			lm_diagnosis_restart(d, t);
 			d->fresh = false;
@@ -433,6 +448,11 @@ static bool run_rule(struct lm_engine *e, const struct lm_rule *r, const struct 
 void lm_engine_set_redact(struct lm_engine *e, bool on)
 {
 	e->redact = on;
+}
+
+void lm_engine_set_max_idle(struct lm_engine *e, unsigned max)
+{
+	lm_diag_table_set_max_idle(e->table, max);
 }
 
 void lm_engine_event(struct lm_engine *e, const struct lm_event *ev)

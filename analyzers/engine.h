@@ -27,6 +27,7 @@ struct lm_engine_stats {
 	uint64_t (*rule_emits)[LM_EMIT_KINDS]; /* per rule: diagnoses handed out, per kind */
 	uint64_t fired[LM_SEV_NEVER];        /* diagnoses fired per severity */
 	uint64_t evicted;                    /* group keys evicted (--max-keys) */
+	uint64_t retired;                    /* idle diagnoses retired (--max-idle) */
 	uint64_t evidence_dropped;           /* matches not kept as evidence (--max-evidence) */
 	uint64_t resolved;                   /* diagnoses resolved */
 	uint64_t explained;                  /* diagnoses attached to a root cause */
@@ -46,6 +47,12 @@ void lm_engine_free(struct lm_engine *e);
 /* Whether evidence, kept fields and group-key values are masked
  * (core/redact.h) as diagnoses keep them: on unless --no-redact. */
 void lm_engine_set_redact(struct lm_engine *e, bool on);
+/* At most max idle diagnoses are kept: those of count rules, resolved or
+ * never fired, with no match left in their window (their next match starts
+ * from nothing).  Beyond, the oldest idle one is retired: it leaves the
+ * table (the summary no longer lists it; it counts it).  0 keeps them all
+ * (the report lists every diagnosis). */
+void lm_engine_set_max_idle(struct lm_engine *e, unsigned max);
 void lm_engine_event(struct lm_engine *e, const struct lm_event *ev);
 /* Live input gone quiet: the clock moves to t (later than the last event)
  * and every deadline up to it is handled, so absences fire and diagnoses

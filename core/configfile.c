@@ -208,7 +208,7 @@ int lm_config_load(struct lm_options *o, const char *path)
 {
 	static const char *const keys[] = {
 		"rules", "files", "follow", "kafka", "outputs", "format", "max_line", "read_size",
-		"max_keys", "max_evidence", "output", "color", "no_redact", "quiet", "fail_on",
+		"max_keys", "max_evidence", "max_idle", "output", "color", "no_redact", "quiet", "fail_on",
 		"matches", "from_beginning", "state", "state_interval", "poll_interval", "no_inotify",
 		"rotate_wait", "flush_timeout", "no_multiline", "multiline_max_lines",
 		"multiline_max_bytes", "output_queue", "webhook_format", "metrics", NULL,

@@ -23,6 +23,7 @@ enum {
 	OPT_READ_SIZE,
 	OPT_MAX_KEYS,
 	OPT_MAX_EVIDENCE,
+	OPT_MAX_IDLE,
 	OPT_MATCHES,
 	OPT_COLOR,
 	OPT_FAIL_ON,
@@ -72,6 +73,7 @@ static const struct option long_options[] = {
 	{ "rules", required_argument, NULL, 'r' },
 	{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
 	{ "max-evidence", required_argument, NULL, OPT_MAX_EVIDENCE },
+	{ "max-idle", required_argument, NULL, OPT_MAX_IDLE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "output-opt", required_argument, NULL, OPT_OUTPUT_OPT },
 	{ "webhook-format", required_argument, NULL, OPT_WEBHOOK_FORMAT },
@@ -137,6 +139,9 @@ void lm_options_usage(FILE *out)
 	      "      --max-keys N      group keys kept per rule (default 10000)\n"
 	      "      --max-evidence N  matched records kept per diagnosis: the first N/2\n"
 	      "                        (rounded up) and the latest N/2 (default 6, max 100)\n"
+	      "      --max-idle N      diagnoses kept once idle (resolved, or their window\n"
+	      "                        passed); the oldest beyond are retired: counted,\n"
+	      "                        not listed (default 1000; 0 or -o report: all)\n"
 	      "Output:\n"
 	      "  -o, --output FORMAT   text (default), json (one object per line) or report\n"
 	      "                        (one HTML page at the end of the run)\n"
@@ -293,6 +298,8 @@ static int parse_one(struct lm_options *o, int c, const char *arg)
 		return parse_count(arg, 1, 100000000, &o->max_keys) ? usage_error("--max-keys: bad number \"%s\" (1 to 100000000)", arg) : 0;
 	case OPT_MAX_EVIDENCE:
 		return parse_count(arg, 1, LM_EVIDENCE_MAX, &o->max_evidence) ? usage_error("--max-evidence: bad number \"%s\" (1 to 100)", arg) : 0;
+	case OPT_MAX_IDLE:
+		return parse_count(arg, 0, 100000000, &o->max_idle) ? usage_error("--max-idle: bad number \"%s\" (0 to 100000000)", arg) : 0;
 	case 'o':
 		if (strchr(arg, '=')) {
 			o->net_outputs = append(o->net_outputs, &o->n_net_outputs, arg);
@@ -415,6 +422,7 @@ int lm_options_parse(struct lm_options *o, int argc, char **argv)
 	o->read_size = LM_READ_SIZE_DEFAULT;
 	o->max_keys = LM_KEYS_PER_RULE_DEFAULT;
 	o->max_evidence = LM_EVIDENCE_DEFAULT;
+	o->max_idle = LM_IDLE_KEEP_DEFAULT;
 	o->output = "text";
 	o->fail_on = LM_SEV_CRITICAL;
 	o->state_interval = 5 * LM_NS_PER_SEC;

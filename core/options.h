@@ -22,6 +22,7 @@ struct lm_options {
 	unsigned n_rules;
 	unsigned max_keys;
 	unsigned max_evidence; /* evidence records kept per diagnosis */
+	unsigned max_idle;     /* idle diagnoses kept (0: all) */
 	const char *output;   /* "text" or "json": standard output */
 	const char **net_outputs; /* --output NAME=TARGET, in order */
 	unsigned n_net_outputs;

@@ -286,6 +286,8 @@ static struct lm_engine *new_engine(struct run *r, struct lm_ruleset *rs,
 	struct lm_engine *e = lm_engine_new(rs, matcher, r->outputs, r->n_outputs, r->matches,
 					    r->o->max_keys, r->o->max_evidence);
 	lm_engine_set_redact(e, !r->o->no_redact);
+	/* the report lists every diagnosis: it keeps them all */
+	lm_engine_set_max_idle(e, strcmp(r->o->output, "report") == 0 ? 0 : r->o->max_idle);
 	return e;
 }
 

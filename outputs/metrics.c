@@ -97,6 +97,8 @@ static void limit_metrics(struct lm_buf *b, const struct lm_run_view *v)
 	}
 	counter(b, "logmedic_keys_evicted_total", "Group keys evicted at --max-keys.",
 		st->evicted);
+	counter(b, "logmedic_diagnoses_retired_total",
+		"Idle diagnoses retired at --max-idle.", st->retired);
 	counter(b, "logmedic_evidence_dropped_total",
 		"Matches not kept as evidence, past --max-evidence per diagnosis.",
 		st->evidence_dropped);

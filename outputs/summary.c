@@ -140,6 +140,8 @@ void lm_summary_notes(struct lm_buf *b, const struct lm_run_view *v)
 		 LM_AGGREGATE_MAX);
 	count_line(b, st->aggregates_dropped, "match", "matches", what);
 	count_line(b, st->evicted, "group key", "group keys", "evicted (--max-keys)");
+	count_line(b, st->retired, "idle diagnosis", "idle diagnoses",
+		   "retired (--max-idle); those that fired are not listed");
 	count_line(b, st->evidence_dropped, "match", "matches", "not kept as evidence (--max-evidence)");
 	count_line(b, v->failed_inputs, "input", "inputs", "could not be read");
 }
