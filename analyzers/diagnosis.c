@@ -21,7 +21,7 @@ struct lm_diag_table {
 	unsigned *per_rule;                   /* keys held per rule */
 	struct lm_diagnosis **lru_head, **lru_tail; /* per rule; head = most recent */
 	struct lm_diagnosis *fired_head, *fired_tail;
-	struct lm_diagnosis *idle_head, *idle_tail; /* resolved, oldest first */
+	struct lm_diagnosis *idle_head, *idle_tail; /* idle ones, oldest first */
 	unsigned n_idle, max_idle;            /* max_idle 0: no limit */
 	struct lm_buf key; /* lookup scratch: a key is copied only for a new diagnosis */
 };

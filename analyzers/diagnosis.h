@@ -9,7 +9,8 @@
  * the run; once firing, every further
  * match counts.  The table bounds the keys per rule: when full, the least recently
  * matched key is evicted after evict_cb has seen it (to hand out its last
- * update and count it).
+ * update and count it); and idle diagnoses (waiting for nothing) beyond a
+ * maximum are retired, oldest first.
  * The table owns its diagnoses; outputs borrow them for one call.
  */
 #ifndef LM_DIAGNOSIS_H
