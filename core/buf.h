@@ -1,5 +1,6 @@
 /*
- * buf: a growable byte buffer and small string-slice helpers.
+ * buf: a growable byte buffer, small string-slice helpers, hashing and bit
+ * sets.
  *
  * Used wherever a stage builds text whose size is not known in advance
  * (joined lines, unescaped JSON, rendered commands).  A buffer is reused
@@ -44,6 +45,17 @@ bool lm_str_eq(struct lm_str s, const char *lit);
  * for hash tables and incident ids, the same on every machine. */
 #define LM_HASH_SEED UINT64_C(14695981039346656037)
 uint64_t lm_hash(uint64_t h, const void *p, size_t n);
+
+/* Bit i of a bit set of 64-bit words. */
+static inline bool lm_bit_test(const uint64_t *bits, unsigned i)
+{
+	return bits[i / 64] >> (i % 64) & 1;
+}
+
+static inline void lm_bit_set(uint64_t *bits, unsigned i)
+{
+	bits[i / 64] |= UINT64_C(1) << (i % 64);
+}
 
 /* Allocation that never returns NULL: out of memory ends the process. */
 void *lm_xmalloc(size_t n);

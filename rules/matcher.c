@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/log.h"
 #include "rules/prefilter.h"
 
@@ -100,18 +101,13 @@ static bool compile(const struct lm_rule *r, const struct lm_pattern *p, struct 
 	return true;
 }
 
-static void bit_set(uint64_t *bits, unsigned i)
-{
-	bits[i / 64] |= UINT64_C(1) << (i % 64);
-}
-
 /* The gate of a pattern of rule r (gates are numbered from 0 as added), and
  * which rule it belongs to. */
 static int add_gate(struct lm_matcher *m, const struct lm_rule *r, const struct lm_pattern *p)
 {
 	int gate = p->field || r->field ? LM_PREFILTER_ALWAYS : lm_prefilter_add(m->pf, p->source);
 	if (gate == LM_PREFILTER_ALWAYS) {
-		bit_set(m->always, r->index);
+		lm_bit_set(m->always, r->index);
 		return gate;
 	}
 	m->gate_rule = lm_xrealloc(m->gate_rule, ((size_t)gate + 1) * sizeof(*m->gate_rule));
@@ -253,7 +249,7 @@ static void list_candidates(struct lm_matcher *m)
 	unsigned n = lm_prefilter_opened(m->pf, &gates);
 	memcpy(m->cand_bits, m->always, m->rule_words * sizeof(*m->cand_bits));
 	for (unsigned i = 0; i < n; i++)
-		bit_set(m->cand_bits, m->gate_rule[gates[i]]);
+		lm_bit_set(m->cand_bits, m->gate_rule[gates[i]]);
 	m->n_cand = 0;
 	for (size_t w = 0; w < m->rule_words; w++)
 		for (uint64_t bits = m->cand_bits[w]; bits; bits &= bits - 1)

@@ -687,16 +687,6 @@ int lm_prefilter_add(struct lm_prefilter *pf, const char *source)
 	return gate;
 }
 
-static bool bit_test(const uint64_t *bits, unsigned i)
-{
-	return bits[i / 64] >> (i % 64) & 1;
-}
-
-static void bit_set(uint64_t *bits, unsigned i)
-{
-	bits[i / 64] |= UINT64_C(1) << (i % 64);
-}
-
 /* Byte classes: one per byte that occurs in a (folded) literal, 0 for all
  * others; an upper-case letter is in its lower case's class. */
 static void build_classes(struct lm_prefilter *pf)
@@ -779,7 +769,7 @@ static uint64_t *build_automaton(struct lm_prefilter *pf)
 	pf->n_states = 1;
 	for (unsigned i = 0; i < pf->lits.n; i++)
 		if (!trie_insert(pf, i))
-			bit_set(left_out, i);
+			lm_bit_set(left_out, i);
 	pf->delta = lm_xrealloc(pf->delta, (size_t)pf->n_states * pf->n_cls * sizeof(*pf->delta));
 	pf->report = lm_xmalloc(pf->n_states * sizeof(*pf->report));
 	pf->link = lm_xmalloc(pf->n_states * sizeof(*pf->link));
@@ -805,8 +795,8 @@ static void build_postings(struct lm_prefilter *pf, const uint64_t *left_out)
 		for (; i < pf->gate_end[g]; i++) {
 			unsigned l = pf->gate_lits[i];
 			pf->lit_gates[next[l]++] = g;
-			if (bit_test(left_out, l) && !bit_test(pf->open_init, g)) {
-				bit_set(pf->open_init, g);
+			if (lm_bit_test(left_out, l) && !lm_bit_test(pf->open_init, g)) {
+				lm_bit_set(pf->open_init, g);
 				pf->opened_init[pf->n_opened_init++] = g;
 			}
 		}
@@ -832,13 +822,13 @@ void lm_prefilter_build(struct lm_prefilter *pf)
 /* A literal occurs: the first time in a scan, its gates open. */
 static void literal_seen(struct lm_prefilter *pf, unsigned id)
 {
-	if (bit_test(pf->seen, id))
+	if (lm_bit_test(pf->seen, id))
 		return;
-	bit_set(pf->seen, id);
+	lm_bit_set(pf->seen, id);
 	for (unsigned i = pf->lit_gates_at[id]; i < pf->lit_gates_at[id + 1]; i++) {
 		unsigned g = pf->lit_gates[i];
-		if (!bit_test(pf->open, g)) {
-			bit_set(pf->open, g);
+		if (!lm_bit_test(pf->open, g)) {
+			lm_bit_set(pf->open, g);
 			pf->opened[pf->n_opened++] = g;
 		}
 	}
@@ -862,7 +852,7 @@ void lm_prefilter_scan(struct lm_prefilter *pf, const char *text, size_t len)
 
 bool lm_prefilter_candidate(const struct lm_prefilter *pf, int gate)
 {
-	return gate < 0 || bit_test(pf->open, (unsigned)gate);
+	return gate < 0 || lm_bit_test(pf->open, (unsigned)gate);
 }
 
 unsigned lm_prefilter_opened(const struct lm_prefilter *pf, const unsigned **gates)
