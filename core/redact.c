@@ -10,6 +10,7 @@
 #include "core/redact.h"
 
 #include <stdint.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "core/sanitize.h"
@@ -342,11 +343,14 @@ static bool secret_at(const char *s, size_t n, size_t i, struct span *sp)
 
 /* The bytes a secret can start at: the first letters (either case) of the
  * key words and of "bearer", "eyJ", "AKIA" and "ASIA", and the ":" of
- * "://".  Most bytes of a line are none of them, and are passed over. */
-static void start_bytes(bool starts[256])
+ * "://".  Most bytes of a line are none of them, and are passed over.
+ * Built once, from the key words themselves. */
+static bool starts[256];
+static pthread_once_t starts_once = PTHREAD_ONCE_INIT;
+
+static void build_starts(void)
 {
 	static const char *const others[] = { "bearer", "eyJ", "AKIA", "ASIA", "://" };
-	memset(starts, 0, 256 * sizeof(bool));
 	for (size_t k = 0; k < N_SECRET_KEYS; k++)
 		starts[(unsigned char)secret_keys[k].word[0]] = true;
 	for (size_t k = 0; k < sizeof(others) / sizeof(others[0]); k++)
@@ -357,8 +361,7 @@ static void start_bytes(bool starts[256])
 
 void lm_redact(struct lm_buf *out, const char *s, size_t n)
 {
-	bool starts[256];
-	start_bytes(starts);
+	pthread_once(&starts_once, build_starts);
 	size_t done = 0, i = 0;
 	while (i < n) {
 		struct span sp;
