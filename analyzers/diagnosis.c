@@ -4,6 +4,7 @@
  */
 #include "analyzers/diagnosis.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +14,52 @@
 #include "core/sanitize.h"
 #include "rules/template.h"
 
+/* A list of diagnoses through one pair of their links (at an offset). */
+struct chain {
+	struct lm_diagnosis *head, *tail;
+};
+
+#define LRU offsetof(struct lm_diagnosis, lru)
+#define FIRED offsetof(struct lm_diagnosis, fired)
+#define IDLE offsetof(struct lm_diagnosis, idle)
+
+static struct lm_diag_links *links(struct lm_diagnosis *d, size_t at)
+{
+	return (struct lm_diag_links *)((char *)d + at);
+}
+
+static void chain_append(struct chain *c, size_t at, struct lm_diagnosis *d)
+{
+	links(d, at)->prev = c->tail;
+	links(d, at)->next = NULL;
+	if (c->tail)
+		links(c->tail, at)->next = d;
+	else
+		c->head = d;
+	c->tail = d;
+}
+
+static void chain_remove(struct chain *c, size_t at, struct lm_diagnosis *d)
+{
+	struct lm_diag_links *l = links(d, at);
+	if (l->prev)
+		links(l->prev, at)->next = l->next;
+	else
+		c->head = l->next;
+	if (l->next)
+		links(l->next, at)->prev = l->prev;
+	else
+		c->tail = l->prev;
+}
+
 struct lm_diag_table {
 	struct lm_diagnosis **buckets;
 	size_t n_buckets, size;
 	unsigned keys_per_rule;
 	unsigned evidence;                    /* records kept per diagnosis */
 	unsigned *per_rule;                   /* keys held per rule */
-	struct lm_diagnosis **lru_head, **lru_tail; /* per rule; head = most recent */
-	struct lm_diagnosis *fired_head, *fired_tail;
-	struct lm_diagnosis *idle_head, *idle_tail; /* idle ones, oldest first */
+	struct chain *lru;                    /* per rule, least recently matched first */
+	struct chain fired, idle;
 	unsigned n_idle, max_idle;            /* max_idle 0: no limit */
 	struct lm_buf key; /* lookup scratch: a key is copied only for a new diagnosis */
 };
@@ -187,8 +225,7 @@ struct lm_diag_table *lm_diag_table_new(unsigned n_rules, unsigned keys_per_rule
 	t->keys_per_rule = keys_per_rule ? keys_per_rule : LM_KEYS_PER_RULE_DEFAULT;
 	t->evidence = evidence ? evidence : LM_EVIDENCE_DEFAULT;
 	t->per_rule = lm_xcalloc(n_rules ? n_rules : 1, sizeof(*t->per_rule));
-	t->lru_head = lm_xcalloc(n_rules ? n_rules : 1, sizeof(*t->lru_head));
-	t->lru_tail = lm_xcalloc(n_rules ? n_rules : 1, sizeof(*t->lru_tail));
+	t->lru = lm_xcalloc(n_rules ? n_rules : 1, sizeof(*t->lru));
 	lm_buf_init(&t->key);
 	return t;
 }
@@ -208,8 +245,7 @@ void lm_diag_table_free(struct lm_diag_table *t)
 	free(t->buckets);
 	lm_buf_fini(&t->key);
 	free(t->per_rule);
-	free(t->lru_head);
-	free(t->lru_tail);
+	free(t->lru);
 	free(t);
 }
 
@@ -238,53 +274,22 @@ static void grow(struct lm_diag_table *t)
 	free(old);
 }
 
-static void lru_unlink(struct lm_diag_table *t, struct lm_diagnosis *d)
-{
-	unsigned r = d->rule->index;
-	if (d->lru_prev)
-		d->lru_prev->lru_next = d->lru_next;
-	else
-		t->lru_head[r] = d->lru_next;
-	if (d->lru_next)
-		d->lru_next->lru_prev = d->lru_prev;
-	else
-		t->lru_tail[r] = d->lru_prev;
-	d->lru_prev = d->lru_next = NULL;
-}
-
-static void lru_push_front(struct lm_diag_table *t, struct lm_diagnosis *d)
-{
-	unsigned r = d->rule->index;
-	d->lru_prev = NULL;
-	d->lru_next = t->lru_head[r];
-	if (t->lru_head[r])
-		t->lru_head[r]->lru_prev = d;
-	t->lru_head[r] = d;
-	if (!t->lru_tail[r])
-		t->lru_tail[r] = d;
-}
-
+/* d matched: it becomes its rule's most recently matched key. */
 static void touch(struct lm_diag_table *t, struct lm_diagnosis *d)
 {
-	if (t->lru_head[d->rule->index] == d)
+	struct chain *c = &t->lru[d->rule->index];
+	if (c->tail == d)
 		return;
-	lru_unlink(t, d);
-	lru_push_front(t, d);
+	chain_remove(c, LRU, d);
+	chain_append(c, LRU, d);
 }
 
 void lm_diag_table_wake(struct lm_diag_table *t, struct lm_diagnosis *d)
 {
-	if (!d->idle)
+	if (!d->is_idle)
 		return;
-	if (d->idle_prev)
-		d->idle_prev->idle_next = d->idle_next;
-	else
-		t->idle_head = d->idle_next;
-	if (d->idle_next)
-		d->idle_next->idle_prev = d->idle_prev;
-	else
-		t->idle_tail = d->idle_prev;
-	d->idle = false;
+	chain_remove(&t->idle, IDLE, d);
+	d->is_idle = false;
 	t->n_idle--;
 }
 
@@ -296,16 +301,9 @@ static void unlink_diag(struct lm_diag_table *t, struct lm_diagnosis *d)
 	while (*pp != d)
 		pp = &(*pp)->hash_next;
 	*pp = d->hash_next;
-	lru_unlink(t, d);
+	chain_remove(&t->lru[d->rule->index], LRU, d);
 	if (d->listed) {
-		if (d->fired_prev)
-			d->fired_prev->fired_next = d->fired_next;
-		else
-			t->fired_head = d->fired_next;
-		if (d->fired_next)
-			d->fired_next->fired_prev = d->fired_prev;
-		else
-			t->fired_tail = d->fired_prev;
+		chain_remove(&t->fired, FIRED, d);
 		d->listed = false;
 	}
 	t->per_rule[d->rule->index]--;
@@ -326,7 +324,7 @@ static void link_diag(struct lm_diag_table *t, struct lm_diagnosis *d)
 	size_t b = bucket_of(t, d->rule->index, d->key);
 	d->hash_next = t->buckets[b];
 	t->buckets[b] = d;
-	lru_push_front(t, d);
+	chain_append(&t->lru[d->rule->index], LRU, d);
 	t->per_rule[d->rule->index]++;
 	t->size++;
 }
@@ -335,7 +333,7 @@ void lm_diag_table_move(struct lm_diag_table *dst, const struct lm_rule *to,
 			struct lm_diag_table *src, const struct lm_rule *from)
 {
 	struct lm_diagnosis *d;
-	while ((d = src->lru_tail[from->index]) != NULL) {
+	while ((d = src->lru[from->index].head) != NULL) { /* least recent first */
 		unlink_diag(src, d);
 		d->rule = to;
 		link_diag(dst, d);
@@ -400,7 +398,7 @@ struct lm_diagnosis *lm_diag_table_get(struct lm_diag_table *t, const struct lm_
 			return d;
 		}
 	if (t->per_rule[rule->index] >= t->keys_per_rule) {
-		struct lm_diagnosis *old = t->lru_tail[rule->index];
+		struct lm_diagnosis *old = t->lru[rule->index].head; /* least recent */
 		if (evict_cb)
 			evict_cb(arg, old);
 		remove_diag(t, old);
@@ -428,20 +426,14 @@ void lm_diag_table_set_max_idle(struct lm_diag_table *t, unsigned max)
 unsigned lm_diag_table_idle(struct lm_diag_table *t, struct lm_diagnosis *d,
 			    void (*retire_cb)(void *arg, struct lm_diagnosis *d), void *arg)
 {
-	if (d->idle)
+	if (d->is_idle)
 		return 0;
-	d->idle = true;
-	d->idle_next = NULL;
-	d->idle_prev = t->idle_tail;
-	if (t->idle_tail)
-		t->idle_tail->idle_next = d;
-	else
-		t->idle_head = d;
-	t->idle_tail = d;
+	d->is_idle = true;
+	chain_append(&t->idle, IDLE, d);
 	t->n_idle++;
 	unsigned retired = 0;
 	while (t->max_idle && t->n_idle > t->max_idle) {
-		struct lm_diagnosis *old = t->idle_head; /* never d: it is the newest */
+		struct lm_diagnosis *old = t->idle.head; /* never d: it is the newest */
 		retire_cb(arg, old);
 		remove_diag(t, old);
 		retired++;
@@ -454,16 +446,10 @@ void lm_diag_table_fired(struct lm_diag_table *t, struct lm_diagnosis *d)
 	if (d->listed)
 		return;
 	d->listed = true;
-	d->fired_next = NULL;
-	d->fired_prev = t->fired_tail;
-	if (t->fired_tail)
-		t->fired_tail->fired_next = d;
-	else
-		t->fired_head = d;
-	t->fired_tail = d;
+	chain_append(&t->fired, FIRED, d);
 }
 
 struct lm_diagnosis *lm_diag_table_first_fired(const struct lm_diag_table *t)
 {
-	return t->fired_head;
+	return t->fired.head;
 }

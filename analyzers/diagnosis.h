@@ -50,6 +50,11 @@ enum lm_status {
 	LM_STATUS_FIRING,
 };
 
+/* A diagnosis's place in one of the table's lists. */
+struct lm_diag_links {
+	struct lm_diagnosis *prev, *next;
+};
+
 struct lm_diagnosis {
 	const struct lm_rule *rule;
 	char *key;               /* "field=value" pairs joined by '\x1f': identity */
@@ -89,10 +94,10 @@ struct lm_diagnosis {
 	unsigned n_latest, latest_next;
 	/* table links */
 	struct lm_diagnosis *hash_next;
-	struct lm_diagnosis *lru_prev, *lru_next;
-	struct lm_diagnosis *fired_prev, *fired_next;
-	bool idle;               /* resolved, waiting for a new run: may be retired */
-	struct lm_diagnosis *idle_prev, *idle_next;
+	struct lm_diag_links lru;   /* its rule's keys, least recently matched first */
+	struct lm_diag_links fired; /* fired diagnoses, in firing order (if listed) */
+	struct lm_diag_links idle;  /* idle ones, oldest first (if is_idle) */
+	bool is_idle;               /* waiting for nothing: may be retired */
 };
 
 /* The evidence of d in time order: first lines, then the latest ones. */

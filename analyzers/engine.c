@@ -179,7 +179,7 @@ static void find_cause(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t no
 	if (!d->rule->n_causes_of)
 		return;
 	for (const struct lm_diagnosis *c = lm_diag_table_first_fired(e->table); c;
-	     c = c->fired_next)
+	     c = c->fired.next)
 		for (unsigned i = 0; i < d->rule->n_causes_of; i++)
 			if (c->rule->index == d->rule->causes_of[i] && c != d && explains(c, d, now)) {
 				attach(d, c);
@@ -198,7 +198,7 @@ static void take_in(struct lm_engine *e, struct lm_diagnosis *effect,
 	attach(effect, cause);
 	e->stats.explained++;
 	emit(e, effect, LM_EMIT_EXPLAINED);
-	for (struct lm_diagnosis *g = lm_diag_table_first_fired(e->table); g; g = g->fired_next)
+	for (struct lm_diagnosis *g = lm_diag_table_first_fired(e->table); g; g = g->fired.next)
 		if (g != effect && g->root_rule && strcmp(g->root_incident, old) == 0) {
 			attach(g, cause);
 			emit(e, g, LM_EMIT_EXPLAINED);
@@ -210,7 +210,7 @@ static void take_in(struct lm_engine *e, struct lm_diagnosis *effect,
 static void claim_effects(struct lm_engine *e, struct lm_diagnosis *d, lm_time_t now)
 {
 	const struct lm_explains *x = &d->rule->explains;
-	for (struct lm_diagnosis *f = lm_diag_table_first_fired(e->table); f; f = f->fired_next) {
+	for (struct lm_diagnosis *f = lm_diag_table_first_fired(e->table); f; f = f->fired.next) {
 		if (f == d || f->root_rule || f->status != LM_STATUS_FIRING ||
 		    now - f->fired_at > x->within)
 			continue;
@@ -500,7 +500,7 @@ lm_time_t lm_engine_next_deadline(const struct lm_engine *e)
 
 void lm_engine_finish(struct lm_engine *e)
 {
-	for (struct lm_diagnosis *d = lm_diag_table_first_fired(e->table); d; d = d->fired_next)
+	for (struct lm_diagnosis *d = lm_diag_table_first_fired(e->table); d; d = d->fired.next)
 		if (d->status == LM_STATUS_FIRING && d->count > d->emitted_count)
 			emit(e, d, LM_EMIT_UPDATE);
 	for (unsigned i = 0; i < e->rs->n; i++) {
@@ -541,11 +541,11 @@ unsigned lm_engine_adopt(struct lm_engine *e, struct lm_engine *old)
 		lm_timers_set(&due, d, at);
 	/* The firing order, to list the kept diagnoses again in it. */
 	unsigned n_fired = 0;
-	for (d = lm_diag_table_first_fired(old->table); d; d = d->fired_next)
+	for (d = lm_diag_table_first_fired(old->table); d; d = d->fired.next)
 		n_fired++;
 	struct lm_diagnosis **fired = lm_xcalloc(n_fired ? n_fired : 1, sizeof(*fired));
 	n_fired = 0;
-	for (d = lm_diag_table_first_fired(old->table); d; d = d->fired_next)
+	for (d = lm_diag_table_first_fired(old->table); d; d = d->fired.next)
 		fired[n_fired++] = d;
 	unsigned kept = 0;
 	for (unsigned i = 0; i < e->rs->n; i++) {

@@ -12,7 +12,7 @@
 /* Whether d's root cause is among the fired diagnoses still held. */
 static bool cause_listed(const struct lm_engine *e, const struct lm_diagnosis *d)
 {
-	for (const struct lm_diagnosis *c = lm_engine_first_fired(e); c; c = c->fired_next)
+	for (const struct lm_diagnosis *c = lm_engine_first_fired(e); c; c = c->fired.next)
 		if (c != d && c->rule == d->root_rule && strcmp(c->incident, d->root_incident) == 0)
 			return true;
 	return false;
@@ -48,11 +48,11 @@ void lm_summary_each_fired(const struct lm_engine *e,
 			   void (*fn)(void *arg, const struct lm_diagnosis *d, bool effect),
 			   void *arg)
 {
-	for (const struct lm_diagnosis *d = lm_engine_first_fired(e); d; d = d->fired_next) {
+	for (const struct lm_diagnosis *d = lm_engine_first_fired(e); d; d = d->fired.next) {
 		if (d->root_rule && cause_listed(e, d))
 			continue;
 		fn(arg, d, false);
-		for (const struct lm_diagnosis *f = lm_engine_first_fired(e); f; f = f->fired_next)
+		for (const struct lm_diagnosis *f = lm_engine_first_fired(e); f; f = f->fired.next)
 			if (f != d && f->root_rule == d->rule &&
 			    strcmp(f->root_incident, d->incident) == 0)
 				fn(arg, f, true);

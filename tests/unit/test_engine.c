@@ -288,7 +288,7 @@ static void test_count_fires_on_third_match(void **state)
 	const struct lm_diagnosis *d = lm_engine_first_fired(f->e);
 	assert_non_null(d);
 	assert_string_equal(d->rule->id, "t.burst");
-	assert_null(d->fired_next);
+	assert_null(d->fired.next);
 	fx_free(f);
 }
 
@@ -372,8 +372,8 @@ static void test_count_per_key(void **state)
 	const struct lm_diagnosis *d = lm_engine_first_fired(f->e);
 	assert_non_null(d);
 	assert_string_equal(d->key, "client=A");
-	assert_non_null(d->fired_next);
-	assert_string_equal(d->fired_next->key, "client=B");
+	assert_non_null(d->fired.next);
+	assert_string_equal(d->fired.next->key, "client=B");
 	fx_free(f);
 }
 
