@@ -121,7 +121,9 @@ void lm_stamp_event(struct lm_stamp *st, struct lm_event *ev)
 {
 	if (ev->has_time && ev->time < LM_TIME_MIN)
 		ev->time = LM_TIME_MIN;
-	if (ev->has_time && ev->time > lm_clock_wall() + LM_FUTURE_MAX) {
+	if (ev->has_time && ev->time > st->believed_max)
+		st->believed_max = lm_clock_wall() + LM_FUTURE_MAX;
+	if (ev->has_time && ev->time > st->believed_max) {
 		ev->has_time = false;
 		st->future++;
 	}

@@ -48,7 +48,9 @@ struct lm_source_opts {
 struct lm_stamp {
 	lm_time_t last;
 	bool have;
-	uint64_t future; /* times more than LM_FUTURE_MAX ahead, not believed */
+	lm_time_t believed_max; /* the wall clock + LM_FUTURE_MAX, read again only
+				 * when a time passes it (0: not read yet) */
+	uint64_t future;        /* times more than LM_FUTURE_MAX ahead, not believed */
 };
 
 /* Gives ev its time: its own, else (none, or one not believed) the time of
